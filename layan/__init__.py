@@ -1,0 +1,3 @@
+"""Layan: self-hosted customer service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+
+from layan.core.middleware import TIMEZONE_COOKIE
+from layan.core.workspaces import workspace_for_request
+from layan.sla.selectors import SupportHoursSummary, support_hours_summary
+
+
+def layan(request: HttpRequest) -> dict[str, Any]:
+    workspace = workspace_for_request(request)
+
+    # Templates call it on first use only (and the result is kept), so pages without the
+    # footer pay nothing.
+    @cache
+    def support_hours() -> SupportHoursSummary | None:
+        return support_hours_summary(workspace=workspace) if workspace else None
+
+    return {
+        "workspace": workspace,
+        "timezone_cookie": TIMEZONE_COOKIE,
+        "support_hours": support_hours,
+    }

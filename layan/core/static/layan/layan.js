@@ -1,0 +1,66 @@
+// Layan pages: tell the server the visitor's time zone, and keep an agent's desk live.
+(function () {
+  "use strict";
+
+  function readCookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  // The footer's support hours are rendered in the visitor's own time zone once the server
+  // knows it: remember the browser's zone in a cookie, and re-render the footer the first time.
+  function syncTimezone() {
+    var cookieName = document.body.dataset.timezoneCookie;
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (error) {
+      return;
+    }
+    if (!cookieName || !zone || readCookie(cookieName) === zone) return;
+    document.cookie = cookieName + "=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    document.body.dispatchEvent(new CustomEvent("layan:timezone"));
+  }
+
+  // The desk socket: presence heartbeats out, workspace events in. Reconnects with backoff.
+  function connectDesk() {
+    var url = document.body.dataset.deskSocket;
+    if (!url) return;
+    var delay = 1000;
+    var heartbeat = null;
+    function open() {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      var socket = new WebSocket(scheme + location.host + url);
+      socket.addEventListener("open", function () {
+        delay = 1000;
+        document.body.dataset.socket = "open";
+        heartbeat = setInterval(function () {
+          socket.send(JSON.stringify({ type: "ping" }));
+        }, 60000);
+      });
+      socket.addEventListener("message", function (message) {
+        var event = JSON.parse(message.data);
+        if (event.type === "agent.availability_changed") {
+          document.querySelectorAll('[data-agent-presence="' + event.data.agent_id + '"]').forEach(function (node) {
+            node.dataset.availability = event.data.availability;
+            var label = document.body.dataset["label" + event.data.availability.charAt(0).toUpperCase() + event.data.availability.slice(1)];
+            var text = node.querySelector(".presence-label");
+            if (text && label) text.textContent = label;
+          });
+        }
+      });
+      socket.addEventListener("close", function () {
+        document.body.dataset.socket = "closed";
+        clearInterval(heartbeat);
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 30000);
+      });
+    }
+    open();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    syncTimezone();
+    connectDesk();
+  });
+})();

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def duration_words(minutes: int | None) -> str:
+    """120 -> "2 hours", 90 -> "90 minutes", 2880 -> "2 days", in the active language."""
+    if not minutes:
+        return ""
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

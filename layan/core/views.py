@@ -1,0 +1,44 @@
+"""Views shared by the help center and the desk: language switch, support-hours footer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from layan.accounts.models import User
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language: remembered in a cookie, and on the agent's profile."""
+    code = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if code not in {c for c, _name in settings.LANGUAGES}:
+        return response
+    if isinstance(request.user, User):
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    translation.activate(code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_GET
+def support_hours_footer(request: HttpRequest) -> HttpResponse:
+    """The footer alone, re-rendered by htmx once the browser has told us its time zone."""
+    return render(request, "helpcenter/_footer_hours.html")

@@ -1,0 +1,194 @@
+"""Django settings: wiring only. Values come from LAYAN_* variables (docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from layan import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = config.var_dir()
+TESTING = "pytest" in sys.modules or os.environ.get("LAYAN_TESTING") == "1"
+
+SECRET_KEY = config.secret_key(VAR_DIR)
+DEBUG = config.env_bool("LAYAN_DEBUG", False)
+ALLOWED_HOSTS = config.env_list("LAYAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.env_list("LAYAN_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = config.env_str("LAYAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SECURE = config.env_bool("LAYAN_SECURE", False)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "django_tasks_db",
+    "layan.core",
+    "layan.accounts",
+    "layan.sla",
+    "layan.knowledge",
+    "layan.realtime",
+    "layan.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layan.core.middleware.PreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "layan.urls"
+ASGI_APPLICATION = "layan.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "layan.core.context_processors.layan",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under LAYAN_VAR_DIR by default, any URL dj-database-url reads otherwise.
+DATABASE_URL = config.env_str("LAYAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'layan.sqlite3'}")
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        # IMMEDIATE takes the write lock when a transaction starts, so two writers wait on the
+        # busy timeout instead of failing with "database is locked" half-way through.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a real file (WAL, several connections) rather than a shared in-memory database.
+    _database["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database["CONN_MAX_AGE"] = config.env_int("LAYAN_DATABASE_CONN_MAX_AGE", 60)
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["layan.accounts.backends.EmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "desk:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Languages: the interface speaks all of these; a workspace picks which its content uses.
+ALL_LANGUAGES = [
+    ("en", _("English")),
+    ("id", _("Bahasa Indonesia")),
+    ("zh-hans", _("Simplified Chinese")),
+]
+_enabled = config.env_list("LAYAN_LANGUAGES", [code for code, _name in ALL_LANGUAGES])
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in _enabled]
+if not LANGUAGES:
+    raise config.ConfigError("LAYAN_LANGUAGES names none of: en, id, zh-hans")
+LANGUAGE_CODE = LANGUAGES[0][0]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(config.env_str("LAYAN_MEDIA_DIR", str(VAR_DIR / "media")))
+SERVE_MEDIA = config.env_bool("LAYAN_SERVE_MEDIA", True)
+# WhiteNoise serves files straight from the installed packages, so no collectstatic step is
+# needed on the embedded default; `layan serve` still collects them for a reverse proxy.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+
+# Email
+EMAIL_URL = config.env_str("LAYAN_EMAIL_URL", "memory:" if TESTING else "console:")
+globals().update(config.email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = config.env_str("LAYAN_DEFAULT_FROM_EMAIL", "Layan <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Redis: when set, the channel layer and the cache are shared by every process.
+REDIS_URL = config.env_str("LAYAN_REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "layan"},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "layan",
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: django.tasks on the database (no broker), see docs/architecture.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+WORKER_INTERVAL = float(config.env_str("LAYAN_WORKER_INTERVAL", "0.5"))
+TIMER_INTERVAL = float(config.env_str("LAYAN_TIMER_INTERVAL", "5"))
+# An agent whose desk has sent no heartbeat for this long is marked offline.
+PRESENCE_TIMEOUT_SECONDS = config.env_int("LAYAN_PRESENCE_TIMEOUT", 600)
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": config.env_str("LAYAN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django_tasks_db": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+    },
+}

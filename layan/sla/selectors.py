@@ -1,0 +1,98 @@
+"""Reads of support hours, shaped for display in the viewer's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from layan.accounts.models import Workspace
+from layan.sla import hours
+from layan.sla.models import BusinessHours, Weekday
+
+
+def schedule_snapshot(schedule: BusinessHours) -> hours.Schedule:
+    return hours.Schedule(
+        timezone=schedule.timezone,
+        intervals=tuple(
+            hours.Interval(weekday=i.weekday, opens=i.opens, closes=i.closes)
+            for i in schedule.intervals.all()
+        ),
+        holidays={h.date: h.name for h in schedule.holidays.all()},
+    )
+
+
+def support_schedule(*, workspace: Workspace) -> BusinessHours | None:
+    return (
+        BusinessHours.objects.filter(workspace=workspace, is_default=True)
+        .prefetch_related("intervals", "holidays")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: str
+    spans: list[tuple[dt.time, dt.time]]
+
+
+@dataclass(frozen=True)
+class SupportHoursSummary:
+    is_open: bool
+    has_hours: bool
+    # In the viewer's time zone.
+    closes_at: dt.datetime | None
+    opens_at: dt.datetime | None
+    # "today", "tomorrow", "week" (within six days: show the weekday) or "date".
+    opens_when: str
+    reply_within_minutes: int
+    # The weekly table, in the business's own time zone.
+    business_timezone: str
+    week: list[DayHours]
+    holidays: list[tuple[dt.date, str]]
+
+
+def _when(moment: dt.datetime, now: dt.datetime) -> str:
+    days = (moment.date() - now.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 7:
+        return "week"
+    return "date"
+
+
+def support_hours_summary(
+    *, workspace: Workspace, now: dt.datetime | None = None
+) -> SupportHoursSummary | None:
+    """Open or closed now, the next change, and the weekly table. Times in the active zone."""
+    schedule_row = support_schedule(workspace=workspace)
+    if schedule_row is None:
+        return None
+    schedule = schedule_snapshot(schedule_row)
+    now = now or timezone.now()
+    status = hours.status_at(schedule, now)
+    viewer_tz = timezone.get_current_timezone()
+    local_now = now.astimezone(viewer_tz)
+    opens_at = status.opens_at.astimezone(viewer_tz) if status.opens_at else None
+    closes_at = status.closes_at.astimezone(viewer_tz) if status.closes_at else None
+    week = [
+        DayHours(
+            weekday=str(label),
+            spans=[(i.opens, i.closes) for i in schedule.intervals if i.weekday == value],
+        )
+        for value, label in Weekday.choices
+    ]
+    return SupportHoursSummary(
+        is_open=status.is_open,
+        has_hours=not schedule.is_empty,
+        closes_at=closes_at,
+        opens_at=opens_at,
+        opens_when=_when(opens_at, local_now) if opens_at else "",
+        reply_within_minutes=workspace.reply_within_minutes,
+        business_timezone=schedule.timezone,
+        week=week,
+        holidays=hours.upcoming_holidays(schedule, now.astimezone(schedule.tz).date()),
+    )

@@ -1,0 +1,35 @@
+"""Writes to support hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from layan.sla import hours
+from layan.sla.models import BusinessHours, Holiday, OpeningInterval
+
+
+@transaction.atomic
+def business_hours_set(
+    *,
+    schedule: BusinessHours,
+    timezone_name: str,
+    intervals: Iterable[hours.Interval],
+    holidays: Iterable[tuple[dt.date, str]],
+) -> BusinessHours:
+    """Replace the weekly intervals and holidays of a schedule in one go."""
+    schedule.timezone = timezone_name
+    schedule.full_clean()
+    schedule.save(update_fields=["timezone"])
+    schedule.intervals.all().delete()
+    OpeningInterval.objects.bulk_create(
+        OpeningInterval(schedule=schedule, weekday=i.weekday, opens=i.opens, closes=i.closes)
+        for i in intervals
+    )
+    schedule.holidays.all().delete()
+    Holiday.objects.bulk_create(
+        Holiday(schedule=schedule, date=day, name=name) for day, name in holidays
+    )
+    return schedule

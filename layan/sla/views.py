@@ -1,0 +1,62 @@
+"""Admin screen for the workspace's support hours and holidays."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from layan.accounts.access import admin_required, current_agent
+from layan.sla import hours, services
+from layan.sla.forms import HolidayFormSet, IntervalFormSet, ScheduleForm
+from layan.sla.selectors import support_schedule
+
+
+@admin_required
+def hours_settings(request: HttpRequest) -> HttpResponse:
+    workspace = current_agent(request).workspace
+    schedule = support_schedule(workspace=workspace)
+    assert schedule is not None, "every workspace is created with its support hours"
+    data = request.POST or None
+    form = ScheduleForm(data, initial={"timezone": schedule.timezone})
+    intervals = IntervalFormSet(
+        data,
+        prefix="intervals",
+        initial=[
+            {"weekday": i.weekday, "opens": i.opens, "closes": i.closes}
+            for i in schedule.intervals.all()
+        ],
+    )
+    holidays = HolidayFormSet(
+        data,
+        prefix="holidays",
+        initial=[{"date": h.date, "name": h.name} for h in schedule.holidays.all()],
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and intervals.is_valid()
+        and holidays.is_valid()
+    ):
+        services.business_hours_set(
+            schedule=schedule,
+            timezone_name=form.cleaned_data["timezone"],
+            intervals=[
+                hours.Interval(weekday=d["weekday"], opens=d["opens"], closes=d["closes"])
+                for d in (f.cleaned_data for f in intervals.forms)
+                if d and not d.get("DELETE")
+            ],
+            holidays=[
+                (d["date"], d["name"])
+                for d in (f.cleaned_data for f in holidays.forms)
+                if d and not d.get("DELETE")
+            ],
+        )
+        messages.success(request, _("Support hours saved."))
+        return redirect("desk:settings_hours")
+    return render(
+        request,
+        "desk/settings/hours.html",
+        {"form": form, "intervals": intervals, "holidays": holidays, "section": "hours"},
+    )

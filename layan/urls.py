@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from layan.api.api import api
+from layan.core import views as core_views
+
+urlpatterns = [
+    path("", include("layan.knowledge.urls")),
+    path("desk/", include("layan.accounts.desk_urls")),
+    path("desk/", include("layan.accounts.urls")),
+    path("i18n/language/", core_views.language_set, name="language_set"),
+    path("support-hours/", core_views.support_hours_footer, name="support_hours"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
