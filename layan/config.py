@@ -78,8 +78,8 @@ def secret_key(folder: Path) -> str:
     return key
 
 
-def email_settings(url: str) -> dict[str, Any]:
-    """Django email settings from a URL.
+def mailer(url: str) -> dict[str, Any]:
+    """Django's default mailer (`MAILERS["default"]`) from a URL.
 
     `console:` prints mail, `file:///path` writes each mail to a folder, `memory:` keeps it in
     `django.core.mail.outbox`, `smtp://user:pass@host:port` and `smtps://…` (implicit TLS) send
@@ -87,27 +87,30 @@ def email_settings(url: str) -> dict[str, Any]:
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    backends = "django.core.mail.backends."
     if scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": backends + "console.EmailBackend"}
     if scheme == "memory":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": backends + "locmem.EmailBackend"}
     if scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path),
+            "BACKEND": backends + "filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parts.path)},
         }
     if scheme in {"smtp", "smtps"}:
         query = parse_qs(parts.query)
         starttls = query.get("starttls", ["0"])[0].lower() in TRUE_WORDS
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": scheme == "smtps",
-            "EMAIL_USE_TLS": starttls,
-            "EMAIL_TIMEOUT": 30,
+            "BACKEND": backends + "smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if scheme == "smtps" else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": scheme == "smtps",
+                "use_tls": starttls,
+                "timeout": 30,
+            },
         }
     raise ConfigError(
         f"LAYAN_EMAIL_URL scheme {scheme!r} is not one of console, file, memory, smtp, smtps"

@@ -138,6 +138,7 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(config.env_str("LAYAN_MEDIA_DIR", str(VAR_DIR / "media")))
 SERVE_MEDIA = config.env_bool("LAYAN_SERVE_MEDIA", True)
@@ -150,7 +151,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 # Email
 EMAIL_URL = config.env_str("LAYAN_EMAIL_URL", "memory:" if TESTING else "console:")
-globals().update(config.email_settings(EMAIL_URL))
+MAILERS = {"default": config.mailer(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = config.env_str("LAYAN_DEFAULT_FROM_EMAIL", "Layan <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -121,7 +121,8 @@ def agent_update(
     agent.is_staff = role == User.Role.ADMIN
     agent.is_active = is_active
     agent.full_clean()
-    agent.save()
+    # Only the fields this form owns: availability and presence change under other requests.
+    agent.save(update_fields=["name", "role", "is_staff", "is_active"])
     agent.teams.set(teams)
     agent.skills.set(skills)
     if was_active and not is_active:

@@ -1,0 +1,135 @@
+"""pytest fixtures shared by every test (loaded from the top-level conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from layan.accounts.models import User, Workspace
+from layan.testing import personas
+
+
+@pytest.fixture
+def cast(db: None) -> personas.Cast:
+    return personas.make_cast()
+
+
+@pytest.fixture
+def workspace(cast: personas.Cast) -> Workspace:
+    return cast.workspace
+
+
+@pytest.fixture
+def iris(cast: personas.Cast) -> User:
+    return cast.iris
+
+
+@pytest.fixture
+def alice(cast: personas.Cast) -> User:
+    return cast.alice
+
+
+@pytest.fixture
+def olga(cast: personas.Cast) -> User:
+    return cast.olga
+
+
+@pytest.fixture
+def stella(cast: personas.Cast) -> User:
+    return cast.stella
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def outbox() -> list[mail.EmailMessage]:
+    mail.outbox = []
+    return mail.outbox
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class AsgiServer:
+    """Layan's real ASGI application (HTTP + websockets) served by uvicorn in a thread."""
+
+    def __init__(self) -> None:
+        import uvicorn
+
+        from layan.asgi import application
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            application, host="127.0.0.1", port=self.port, lifespan="off", log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[AsgiServer]:
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser_context_args() -> dict[str, object]:
+    return {"locale": "en-US", "timezone_id": "Asia/Jakarta"}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    executable = os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {executable}: run `make test` to install it")
+        pytest.skip(f"Chromium not installed at {executable}")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (to arrange data and check results) are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
