@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -12,16 +14,48 @@ class ScheduleForm(forms.Form):
     timezone = forms.ChoiceField(label=_("Time zone of these hours"), choices=timezone_choices)
 
 
-class IntervalForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
-    opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))
+class OptionalRowForm(forms.Form):
+    """A table row that is either complete or entirely blank; a blanked row is removed."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        values = [cleaned.get(name) for name in self.fields if name != "DELETE"]
+        filled = [value not in (None, "") for value in values]
+        if any(filled) and not all(filled) and not self.errors:
+            raise forms.ValidationError(_("Fill in every field of this row, or clear it."))
+        cleaned["blank"] = not any(filled)
+        return cleaned
 
 
-class HolidayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    name = forms.CharField(label=_("Name"), max_length=120)
+class IntervalForm(OptionalRowForm):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False
+    )
+    opens = forms.TimeField(
+        label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
+    )
+    closes = forms.TimeField(
+        label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
+    )
+
+
+class HolidayForm(OptionalRowForm):
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
 
 
 IntervalFormSet = formset_factory(IntervalForm, extra=2, can_delete=True)
 HolidayFormSet = formset_factory(HolidayForm, extra=2, can_delete=True)
+
+
+def kept_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
+    """The complete rows not marked for deletion, from a valid formset."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("blank")
+        and not form.cleaned_data.get("DELETE")
+    ]

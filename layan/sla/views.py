@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from layan.accounts.access import admin_required, current_agent
 from layan.sla import hours, services
-from layan.sla.forms import HolidayFormSet, IntervalFormSet, ScheduleForm
+from layan.sla.forms import HolidayFormSet, IntervalFormSet, ScheduleForm, kept_rows
 from layan.sla.selectors import support_schedule
 
 
@@ -44,14 +44,9 @@ def hours_settings(request: HttpRequest) -> HttpResponse:
             timezone_name=form.cleaned_data["timezone"],
             intervals=[
                 hours.Interval(weekday=d["weekday"], opens=d["opens"], closes=d["closes"])
-                for d in (f.cleaned_data for f in intervals.forms)
-                if d and not d.get("DELETE")
+                for d in kept_rows(intervals)
             ],
-            holidays=[
-                (d["date"], d["name"])
-                for d in (f.cleaned_data for f in holidays.forms)
-                if d and not d.get("DELETE")
-            ],
+            holidays=[(d["date"], d["name"]) for d in kept_rows(holidays)],
         )
         messages.success(request, _("Support hours saved."))
         return redirect("desk:settings_hours")

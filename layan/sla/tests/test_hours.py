@@ -126,7 +126,8 @@ def test_the_promised_opening_time_is_the_first_open_instant(
             assert status.closes_at > now
             assert status_at(schedule, status.closes_at).is_open is False
     else:
-        assert status.opens_at is not None and status.opens_at > now
+        assert status.opens_at is not None
+        assert status.opens_at > now
         assert status_at(schedule, status.opens_at).is_open is True
         # Nothing in between is open: check a minute before the promised time.
         just_before = status.opens_at - dt.timedelta(minutes=1)
