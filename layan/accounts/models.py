@@ -130,12 +130,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Timer: when an online or away agent's desk has been silent this long, they go offline.
     presence_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    skills = models.ManyToManyField("Skill", blank=True, related_name="agents")
+    skills: models.ManyToManyField[Skill, Any] = models.ManyToManyField(
+        "Skill", blank=True, related_name="agents"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(default=djtz.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

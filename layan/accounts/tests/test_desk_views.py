@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from layan.accounts.models import ContactChannel, Skill, Team, User, Workspace
@@ -190,7 +191,7 @@ def test_contact_channels_are_validated_per_kind(cast: Cast) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_iris_invites_an_agent_from_the_desk(cast: Cast, outbox: list) -> None:
+def test_iris_invites_an_agent_from_the_desk(cast: Cast, outbox: list[EmailMessage]) -> None:
     care = Team.objects.get(name="Care")
     chinese = Skill.objects.get(workspace=cast.workspace, code="zh-hans")
     response = client_for(cast.iris).post(

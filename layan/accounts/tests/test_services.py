@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from layan.accounts import services
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_invited_agent_gets_an_email_in_their_language_and_can_set_a_password(
-    cast: Cast, outbox: list
+    cast: Cast, outbox: list[EmailMessage]
 ) -> None:
     # Given Iris invites Budi, who works in Indonesian (the workspace default is English),
     care = Team.objects.create(workspace=cast.workspace, name="Customer care")
@@ -50,7 +51,7 @@ def test_an_invited_agent_gets_an_email_in_their_language_and_can_set_a_password
     assert len(outbox) == 1
     assert outbox[0].to == ["budi@toko.example"]
     assert outbox[0].subject == "Anda diundang ke meja layanan Toko Test"
-    link = re.search(r"http://\S+/desk/password-reset/\S+/", outbox[0].body)
+    link = re.search(r"http://\S+/desk/password-reset/\S+/", str(outbox[0].body))
     assert link
     client = Client()
     form_page = client.get(link.group(0).removeprefix("http://127.0.0.1:8000"), follow=True)
@@ -186,7 +187,7 @@ def test_heartbeats_from_an_offline_agent_change_nothing(cast: Cast) -> None:
 
 
 def test_password_reset_request_for_an_unknown_address_sends_nothing(
-    cast: Cast, outbox: list
+    cast: Cast, outbox: list[EmailMessage]
 ) -> None:
     services.password_reset_request(email="nobody@example.com")
     run_tasks_now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from layan.accounts import services
 from layan.accounts.forms import LoginForm, PasswordResetRequestForm
 from layan.accounts.models import User
+from layan.core.preferences import remember_language
 
 
 class LoginView(auth_views.LoginView):
@@ -29,13 +29,7 @@ class LoginView(auth_views.LoginView):
             agent=user, availability=User.Availability.ONLINE, source="login", actor=user
         )
         if user.language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-            )
+            remember_language(response, user.language)
         return response
 
 

@@ -7,6 +7,7 @@ import re
 import threading
 
 import pytest
+from django.core.mail import EmailMessage
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
@@ -20,7 +21,9 @@ from layan.testing.personas import PASSWORD, Cast, make_agent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_task_enqueued_by_a_request_is_run_by_the_worker(cast: Cast, outbox: list) -> None:
+def test_a_task_enqueued_by_a_request_is_run_by_the_worker(
+    cast: Cast, outbox: list[EmailMessage]
+) -> None:
     # When Alice asks for a password reset on the login page,
     response = Client().post("/desk/password-reset/", {"email": "ALICE@toko-test.example"})
     assert response.status_code == 302
@@ -32,7 +35,7 @@ def test_a_task_enqueued_by_a_request_is_run_by_the_worker(cast: Cast, outbox: l
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert [message.to for message in outbox] == [["alice@toko-test.example"]]
     # The link in it lets her choose a new password and log in with it.
-    path = re.search(r"/desk/password-reset/\S+/", outbox[0].body)
+    path = re.search(r"/desk/password-reset/\S+/", str(outbox[0].body))
     assert path
     client = Client()
     form_page = client.get(path.group(0), follow=True)
