@@ -87,7 +87,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under LAYAN_VAR_DIR by default, any URL dj-database-url reads otherwise.
-DATABASE_URL = config.env_str("LAYAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'layan.sqlite3'}")
+DATABASE_URL = config.env_str("LAYAN_DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'layan.sqlite3'}"
 _database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -31,7 +32,7 @@ def request_timezone(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.timezone:
         return user.timezone
-    from_cookie = valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE))
+    from_cookie = valid_timezone(unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")))
     if from_cookie:
         return from_cookie
     workspace = workspace_for_request(request)

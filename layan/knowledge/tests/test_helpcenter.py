@@ -60,6 +60,12 @@ def test_the_footer_uses_the_visitors_time_zone_once_the_browser_tells_it(cast: 
     assert "Support hours (Asia/Jakarta)" in html
 
 
+def test_an_encoded_time_zone_cookie_is_understood(cast: Cast) -> None:
+    client = Client()
+    client.cookies["layan_tz"] = "America%2FSao_Paulo"
+    assert "Times are shown in America/Sao_Paulo." in client.get("/").content.decode()
+
+
 def test_a_bogus_time_zone_cookie_is_ignored(cast: Cast) -> None:
     client = Client()
     client.cookies["layan_tz"] = "Mars/Olympus_Mons"

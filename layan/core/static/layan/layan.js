@@ -17,9 +17,11 @@
     } catch (error) {
       return;
     }
-    if (!cookieName || !zone || readCookie(cookieName) === zone) return;
-    document.cookie = cookieName + "=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
-    document.body.dispatchEvent(new CustomEvent("layan:timezone"));
+    // IANA names are cookie-safe as they are ("Asia/Jakarta"); anything else is not a zone.
+    if (!cookieName || !zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+    if (readCookie(cookieName) === zone) return;
+    document.cookie = cookieName + "=" + zone + "; path=/; max-age=31536000; samesite=lax";
+    document.body.dispatchEvent(new CustomEvent("layan-timezone"));
   }
 
   // The desk socket: presence heartbeats out, workspace events in. Reconnects with backoff.
