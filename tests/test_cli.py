@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import os
 import re
@@ -16,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import websockets
+from websockets.sync.client import connect
 
 from layan.testing.fixtures import free_port
 
@@ -126,15 +125,12 @@ def test_layan_run_serves_pages_websockets_and_background_work_in_one_process(
     assert "Alice" in page
     session = next(cookie.value for cookie in jar if cookie.name == "sessionid")
 
-    async def ping() -> str:
-        async with websockets.connect(
-            f"ws://127.0.0.1:{running.port}/ws/desk/",
-            additional_headers={"Cookie": f"sessionid={session}", "Origin": running.url},
-        ) as socket:
-            await socket.send('{"type": "ping"}')
-            return str(await asyncio.wait_for(socket.recv(), 5))
-
-    assert asyncio.run(ping()) == '{"type": "pong"}'
+    with connect(
+        f"ws://127.0.0.1:{running.port}/ws/desk/",
+        additional_headers={"Cookie": f"sessionid={session}", "Origin": running.url},
+    ) as socket:
+        socket.send('{"type": "ping"}')
+        assert socket.recv(timeout=5) == '{"type": "pong"}'
 
 
 def test_a_second_run_reuses_the_data_and_starts_quickly(var_dir: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,7 +27,6 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
         request.user.language = code
         request.user.save(update_fields=["language"])
-    translation.activate(code)
     remember_language(response, code)
     return response
 

@@ -9,8 +9,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from layan.accounts.models import User, Workspace
 from layan.testing import personas
@@ -106,17 +108,30 @@ def browser_context_args() -> dict[str, object]:
     return {"locale": "en-US", "timezone_id": "Asia/Jakarta"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Views activate the visitor's language in the test thread; start every test in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (no browser download)."""
+    """Debian's Chromium driven by Playwright (no browser download).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it
+    is started, which would disturb asyncio tests that run later in the same process.
+    """
     playwright_sync = pytest.importorskip("playwright.sync_api")
     executable = os.environ.get("LAYAN_CHROMIUM", "/usr/bin/chromium")
     if not os.path.exists(executable):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {executable}: run `make test` to install it")
         pytest.skip(f"Chromium not installed at {executable}")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # test itself (to arrange data and check results) are still plain synchronous calls.
+    # While Playwright runs its loop in this thread, the ORM calls the test itself makes (to
+    # arrange data and check results) are still plain synchronous calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_sync.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -133,3 +148,7 @@ def chromium() -> Iterator[object]:
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
