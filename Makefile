@@ -31,6 +31,8 @@ $(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@ $(VENV)/.run-installed
 
+messages: $(MO)
+
 # Compiled translations are build output (not in git): made from the .po files on setup.
 %.mo: %.po
 	@command -v msgfmt >/dev/null || scripts/system-packages run
