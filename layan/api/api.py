@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 
 import layan
 
@@ -18,7 +18,7 @@ class Health(Schema):
 
 
 @api.get("/health", response={200: Health, 503: Health}, auth=None, tags=["ops"])
-def health(request: HttpRequest) -> tuple[int, Health]:
+def health(request: HttpRequest) -> Status[Health]:
     """For load balancers and `layan serve` supervisors: 200 when the database answers."""
     try:
         with connection.cursor() as cursor:
@@ -28,4 +28,4 @@ def health(request: HttpRequest) -> tuple[int, Health]:
         database = "unavailable"
     code = 200 if database == "ok" else 503
     status = "ok" if code == 200 else "degraded"
-    return code, Health(status=status, database=database, version=layan.__version__)
+    return Status(code, Health(status=status, database=database, version=layan.__version__))

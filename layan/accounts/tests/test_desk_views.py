@@ -267,3 +267,47 @@ def test_the_chosen_language_is_kept_on_the_profile_and_used_next_login(cast: Ca
 def test_the_language_switch_never_redirects_off_site(cast: Cast) -> None:
     response = Client().post("/i18n/language/", {"language": "id", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+WORKSPACE_FORM = {
+    "name": "Toko Test",
+    "brand_colour": "#0f766e",
+    "timezone": "Asia/Jakarta",
+    "default_language": "en",
+    "languages": ["en", "id", "zh-hans"],
+    "reply_within_minutes": "120",
+}
+
+# The smallest valid PNG: one transparent pixel.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def test_a_logo_is_uploaded_and_shown_on_the_help_center(
+    cast: Cast, settings: object, tmp_path: object
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    setattr(settings, "MEDIA_ROOT", tmp_path)  # noqa: B010
+    logo = SimpleUploadedFile("logo.png", PIXEL_PNG, content_type="image/png")
+    response = client_for(cast.iris).post(
+        "/desk/settings/workspace/", {**WORKSPACE_FORM, "logo": logo}
+    )
+    assert response.status_code == 302
+    workspace = Workspace.objects.get(pk=cast.workspace.pk)
+    assert str(workspace.logo.name).startswith("brand/logo")
+    assert f'<img src="/media/{workspace.logo.name}"' in Client().get("/").content.decode()
+
+
+def test_a_logo_that_is_not_an_image_is_refused(cast: Cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    script = SimpleUploadedFile("logo.html", b"<script>alert(1)</script>", "text/html")
+    response = client_for(cast.iris).post(
+        "/desk/settings/workspace/", {**WORKSPACE_FORM, "logo": script}
+    )
+    assert response.status_code == 200
+    assert "Upload a PNG, JPEG, WebP or SVG image." in response.content.decode()
+    assert not Workspace.objects.get(pk=cast.workspace.pk).logo

@@ -106,3 +106,12 @@ def test_search_queries_in_any_script_are_echoed_safely(cast: Cast) -> None:
     html = page("/search/?q=<script>退款多久到账</script>")
     assert "&lt;script&gt;退款多久到账&lt;/script&gt;" in html
     assert "<script>退款" not in html
+
+
+def test_a_visitors_language_choice_is_remembered_without_an_account(cast: Cast) -> None:
+    visitor = Client(headers={"Accept-Language": "en"})
+    response = visitor.post("/i18n/language/", {"language": "id", "next": "/contact/"})
+    assert response["Location"] == "/contact/"
+    assert response.cookies["django_language"]["max-age"] == 365 * 24 * 3600
+    assert "<h1>Hubungi kami</h1>" in visitor.get("/contact/").content.decode()
+    assert '<html lang="id">' in visitor.get("/").content.decode()
