@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "layan.accounts",
     "layan.sla",
     "layan.knowledge",
+    "layan.search",
     "layan.realtime",
     "layan.api",
 ]

@@ -1,0 +1,113 @@
+"""Text analysis shared by indexing and querying: the same function for both, per language.
+
+`analyze(text, language)` folds case, width (NFKC) and diacritics, then handles each run of the
+text by its script, so mixed-language text works token by token:
+- Han runs are segmented with jieba's dictionary (rjieba, search mode) and also indexed one
+  character at a time, so a one- or two-character query still finds its article.
+- Other letter/digit runs are words: slang and abbreviations are rewritten from
+  `data/synonyms.txt`, then stemmed (Sastrawi for Indonesian, Snowball English otherwise).
+No character class is ever dropped from a query: anything that is not a letter, digit or Han
+character is a separator, never a reason to fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import rjieba
+import Stemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# CJK Unified Ideographs (+ extension A, compatibility, extensions B-F).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# Kana and Hangul have no dictionary here: their characters are indexed one by one.
+OTHER_CJK = "\u3040-\u30ff\uac00-\ud7af"
+RUN = re.compile(rf"(?P<han>[{HAN}]+)|(?P<cjk>[{OTHER_CJK}]+)|(?P<word>[^\W_{HAN}{OTHER_CJK}]+)")
+MAX_TERM = 64
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width -> ASCII), case folding, and Latin diacritics removed (é -> e)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    )
+
+
+@functools.cache
+def synonyms() -> dict[str, dict[str, tuple[str, ...]]]:
+    """language -> word -> replacement words, from data/synonyms.txt."""
+    table: dict[str, dict[str, tuple[str, ...]]] = {}
+    section = "*"
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif "=" in line:
+            word, replacement = (part.strip() for part in line.split("=", 1))
+            table.setdefault(section, {})[fold(word)] = tuple(fold(replacement).split())
+    return table
+
+
+@functools.cache
+def _english() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@functools.cache
+def _indonesian() -> object:
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    if word.isdigit() or len(word) < 3:
+        return word
+    if language == "id":
+        # Sastrawi restores the root after prefixes (pengiriman, dikirim, kiriman -> kirim),
+        # which Snowball's Indonesian stemmer does not.
+        stemmed = str(_indonesian().stem(word))  # type: ignore[attr-defined]
+        return stemmed or word
+    return str(_english().stemWord(word))
+
+
+def _words(run: str, language: str) -> Iterator[str]:
+    table = synonyms()
+    replacement = table.get(language, {}).get(run) or table.get("*", {}).get(run)
+    yield from replacement or (run,)
+
+
+def analyze(text: str, language: str) -> list[str]:
+    """Index terms of `text`, written in `language` ("en", "id", "zh-hans"), in order."""
+    terms: list[str] = []
+    for match in RUN.finditer(fold(text)):
+        run = match.group(0)
+        if match.lastgroup == "han":
+            words = [w for w in rjieba.cut_for_search(run) if w.strip()]
+            terms.extend(words)
+            if len(run) > 1:
+                # Single characters too: short queries and words jieba does not know still match.
+                terms.extend(ch for ch in run if ch not in words)
+        elif match.lastgroup == "cjk":
+            terms.extend(run)
+        else:
+            terms.extend(stem(word, language) for word in _words(run, language))
+    return [term[:MAX_TERM] for term in terms]
+
+
+def query_words(text: str) -> list[str]:
+    """The surface words of a query (folded), for highlighting matches in a snippet."""
+    words: list[str] = []
+    for match in RUN.finditer(fold(text)):
+        run = match.group(0)
+        if match.lastgroup == "han":
+            words.extend(w for w in rjieba.cut(run) if w.strip())
+        else:
+            words.append(run)
+    return words

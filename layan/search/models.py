@@ -1,0 +1,47 @@
+"""A portable inverted index: one row per searchable document, one posting per (document, term).
+
+Ranking is BM25 computed in SQL over these rows, so SQLite and PostgreSQL rank alike.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Document(models.Model):
+    """One searchable thing in one language (an article translation, later a forum topic…)."""
+
+    workspace_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    language = models.CharField(max_length=10)
+    # "public" or "internal" (agents only).
+    visibility = models.CharField(max_length=10)
+    category_id = models.BigIntegerField(null=True)
+    # Field-weighted number of terms, for BM25's length normalisation.
+    length = models.FloatField()
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="search_document_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace_id", "language", "kind", "visibility"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.language})"
+
+
+class Posting(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="postings")
+    term = models.CharField(max_length=64)
+    # Field-weighted term frequency (a title hit counts more than a body hit).
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "document"])]
+
+    def __str__(self) -> str:
+        return f"{self.term} x{self.weight:g}"

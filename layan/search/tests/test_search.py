@@ -1,0 +1,191 @@
+"""Search that works in Chinese, Indonesian and English, with exact expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from layan.search.analysis import analyze, fold
+from layan.search.engine import Hit, document_index, search
+
+pytestmark = pytest.mark.django_db
+
+# A small shop's help center: (id, language, title, questions, body).
+ARTICLES = [
+    (
+        1,
+        "zh-hans",
+        "退款多久到账？",
+        "退款什么时候到\n钱什么时候退回来",
+        "审核通过后，退款会在3-7个工作日内原路退回到您的支付账户。信用卡退款可能需要更长时间。",
+    ),
+    (
+        2,
+        "zh-hans",
+        "如何修改收货地址",
+        "改地址\n地址填错了怎么办",
+        "订单发货前，您可以在“我的订单”中修改收货地址。发货后请联系客服。",
+    ),
+    (3, "zh-hans", "运费怎么计算", "邮费多少", "运费根据重量和目的地计算。满200元包邮。"),
+    (
+        4,
+        "id",
+        "Ongkos kirim ke seluruh Indonesia",
+        "Berapa ongkir ke kota saya?",
+        "Ongkos kirim dihitung dari berat paket dan kota tujuan, misalnya Surabaya atau Medan.",
+    ),
+    (
+        5,
+        "id",
+        "Cara mengembalikan barang",
+        "Retur barang rusak",
+        "Barang yang rusak dapat dikembalikan dalam 7 hari. Pengembalian dana diproses setelah "
+        "barang kami terima.",
+    ),
+    (
+        6,
+        "id",
+        "Lacak pesanan dengan nomor resi",
+        "Di mana paket saya?",
+        "Nomor resi dikirim lewat email setelah pesanan dikirimkan.",
+    ),
+    (
+        7,
+        "en",
+        "How long does a refund take?",
+        "When will I get my money back?",
+        "Refunds are issued to your original payment method within 3-7 business days.",
+    ),
+    (
+        8,
+        "en",
+        "Changing your delivery address",
+        "I typed the wrong address",
+        "You can change the address until the order ships.",
+    ),
+    (
+        9,
+        "en",
+        "Shipping costs",
+        "How much is delivery?",
+        "Shipping is free on orders over $50. Otherwise it depends on weight.",
+    ),
+]
+
+
+@pytest.fixture
+def index() -> None:
+    for object_id, language, title, questions, body in ARTICLES:
+        document_index(
+            workspace_id=1,
+            kind="article",
+            object_id=object_id,
+            language=language,
+            visibility="public",
+            category_id=None,
+            fields={"title": title, "questions": questions, "body": body},
+        )
+    # Another workspace's article never shows up.
+    document_index(
+        workspace_id=2,
+        kind="article",
+        object_id=99,
+        language="en",
+        visibility="public",
+        category_id=None,
+        fields={"title": "Refund policy", "questions": "", "body": "refund"},
+    )
+
+
+def top(
+    query: str, languages: tuple[str, ...] = ("en", "id", "zh-hans"), **kw: object
+) -> list[int]:
+    hits: list[Hit] = search(workspace_id=1, query=query, languages=languages, **kw)  # type: ignore[arg-type]
+    return [hit.object_id for hit in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("退款多久到账", 1),
+        ("退款", 1),
+        ("钱什么时候退回来", 1),
+        ("收货地址填错了", 2),
+        ("地址", 2),
+        ("邮费", 3),
+        ("运费", 3),
+        ("ongkir ke Surabaya", 4),
+        ("ONGKOS KIRIM medan", 4),
+        ("pengembalian barang rusak", 5),
+        ("paket gak sampai, cek resi di mana?", 6),
+        ("refunds", 7),
+        ("Refunded", 7),
+        ("wrong address", 8),
+        ("shipping cost", 9),
+    ],
+)
+def test_the_right_article_comes_first(index: None, query: str, best: int) -> None:
+    assert top(query)[0] == best
+
+
+def test_a_query_matches_only_its_own_language_stems(index: None) -> None:
+    # "refunds" must not pull in Chinese or Indonesian articles that lack the word.
+    assert top("refunds") == [7]
+
+
+def test_other_workspaces_and_internal_articles_stay_hidden(index: None) -> None:
+    document_index(
+        workspace_id=1,
+        kind="article",
+        object_id=10,
+        language="en",
+        visibility="internal",
+        category_id=None,
+        fields={"title": "Refund exceptions", "questions": "", "body": "refund"},
+    )
+    assert 99 not in top("refund")
+    assert 10 not in top("refund")
+    assert 10 in top("refund", visibility=("public", "internal"))
+
+
+def test_nothing_to_search_for_finds_nothing(index: None) -> None:
+    assert top("") == []
+    assert top("?!… ——") == []
+    assert top("xylophone") == []
+
+
+def test_ties_break_the_same_way_every_time(index: None) -> None:
+    assert top("the") == top("the")
+
+
+def test_folding_handles_width_case_and_accents() -> None:
+    assert fold("ＲＥＦＵＮＤ Café") == "refund cafe"
+    assert analyze("ＲＥＦＵＮＤＳ", "en") == ["refund"]
+
+
+def test_indonesian_stems_back_to_the_root() -> None:
+    assert analyze("pengiriman dikirim kiriman", "id") == ["kirim", "kirim", "kirim"]
+    assert analyze("gak bisa bayar COD", "id") == [
+        "tidak",
+        "bisa",
+        "bayar",
+        "bayar",
+        "di",
+        "tempat",
+    ]
+
+
+def test_chinese_is_segmented_and_keeps_single_characters() -> None:
+    assert analyze("退款多久到账", "zh-hans") == [
+        "退款",
+        "多久",
+        "到",
+        "账",
+        "退",
+        "款",
+        "多",
+        "久",
+    ]
+
+
+def test_mixed_scripts_are_handled_token_by_token() -> None:
+    assert analyze("iPhone 15 充电器", "zh-hans")[:3] == ["iphon", "15", "充电"]
