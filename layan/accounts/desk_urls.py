@@ -3,12 +3,28 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.knowledge import desk_views as knowledge
 from layan.sla import views as sla_views
 
 app_name = "desk"
 
 urlpatterns = [
     path("", desk.home, name="home"),
+    path("knowledge/", knowledge.articles, name="articles"),
+    path("knowledge/new/", knowledge.article_new, name="article_new"),
+    path("knowledge/preview/", knowledge.preview, name="article_preview"),
+    path("knowledge/categories/", knowledge.categories, name="categories"),
+    path("knowledge/report/", knowledge.report, name="knowledge_report"),
+    path(
+        "knowledge/<int:article_id>/settings/", knowledge.article_settings, name="article_settings"
+    ),
+    path("knowledge/<int:article_id>/status/", knowledge.article_status, name="article_status"),
+    path("knowledge/<int:article_id>/<str:language>/", knowledge.article_edit, name="article_edit"),
+    path(
+        "knowledge/revisions/<int:revision_id>/restore/",
+        knowledge.revision_restore,
+        name="revision_restore",
+    ),
     path("settings/workspace/", settings.workspace_settings, name="settings_workspace"),
     path("settings/hours/", sla_views.hours_settings, name="settings_hours"),
     path("settings/channels/", settings.channels_settings, name="settings_channels"),

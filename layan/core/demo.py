@@ -12,6 +12,7 @@ from django.db import transaction
 
 from layan.accounts import demo as accounts_demo
 from layan.accounts.models import Workspace
+from layan.knowledge import demo as knowledge_demo
 
 DEMO_PASSWORD = accounts_demo.DEMO_PASSWORD
 
@@ -26,6 +27,7 @@ STEPS: list[Callable[[Workspace], None]] = [
     accounts_demo.load_hours,
     accounts_demo.load_channels,
     accounts_demo.load_people,
+    knowledge_demo.load_knowledge,
 ]
 
 

@@ -149,3 +149,9 @@ def _bm25(
         )
         for row in rows
     ]
+
+
+def document_remove_other_languages(*, kind: str, object_id: int, keep: Iterable[str]) -> None:
+    Document.objects.filter(kind=kind, object_id=object_id).exclude(
+        language__in=list(keep)
+    ).delete()

@@ -18,3 +18,9 @@ def duration_words(minutes: int | None) -> str:
         hours = minutes // 60
         return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+@register.filter
+def get_item(mapping: dict[str, str] | None, key: str) -> str:
+    """`{{ urls|get_item:code }}`: a dictionary lookup with a variable key ('' when absent)."""
+    return (mapping or {}).get(key, "")

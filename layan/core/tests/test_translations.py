@@ -18,7 +18,12 @@ LOCALES = ["id", "zh_Hans"]
 
 def parse_po(path: Path) -> dict[str, tuple[list[str], bool]]:
     """msgid -> (msgstr values, fuzzy?) for every entry but the header."""
-    entries: dict[str, tuple[list[str], bool]] = {}
+    return {msgid: (strs, fuzzy) for msgid, (strs, fuzzy, _plural) in parse_entries(path).items()}
+
+
+def parse_entries(path: Path) -> dict[str, tuple[list[str], bool, str]]:
+    """msgid -> (msgstr values, fuzzy?, msgid_plural or '')."""
+    entries: dict[str, tuple[list[str], bool, str]] = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
         fields: dict[str, str] = {}
@@ -32,7 +37,7 @@ def parse_po(path: Path) -> dict[str, tuple[list[str], bool]]:
                 fields[key] += line[1:-1]
         if fields.get("msgid"):
             strs = [value for name, value in fields.items() if name.startswith("msgstr")]
-            entries[fields["msgid"]] = (strs, fuzzy)
+            entries[fields["msgid"]] = (strs, fuzzy, fields.get("msgid_plural", ""))
     return entries
 
 
@@ -72,10 +77,11 @@ def test_the_committed_catalogue_is_up_to_date(extracted: dict[str, Path], local
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_placeholders_survive_translation(locale: str) -> None:
-    for msgid, (strs, _fuzzy) in parse_po(
+    for msgid, (strs, _fuzzy, plural) in parse_entries(
         PACKAGE / "locale" / locale / "LC_MESSAGES" / "django.po"
     ).items():
-        wanted = sorted(re.findall(r"%\(\w+\)[sd]", msgid))
+        # Our three languages have one plural form, which follows the English plural.
+        wanted = sorted(re.findall(r"%\(\w+\)[sd]", plural or msgid))
         for value in strs:
             assert sorted(re.findall(r"%\(\w+\)[sd]", value)) == wanted, msgid
 

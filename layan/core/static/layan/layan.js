@@ -61,8 +61,41 @@
     open();
   }
 
+  // Switching language on an article goes to that article's translation when there is one.
+  function bindLanguageSwitches() {
+    document.querySelectorAll("select[data-language-switch]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var option = select.options[select.selectedIndex];
+        if (option.dataset.next) select.form.elements.next.value = option.dataset.next;
+        select.form.submit();
+      });
+    });
+  }
+
+  // The FAQ filter: hide entries (and empty groups) that do not contain what is typed.
+  function bindFaqFilter() {
+    var input = document.querySelector("[data-faq-filter]");
+    if (!input) return;
+    input.addEventListener("input", function () {
+      var words = input.value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+      document.querySelectorAll("[data-faq-group]").forEach(function (group) {
+        var shown = 0;
+        group.querySelectorAll("[data-faq-entry]").forEach(function (entry) {
+          var text = entry.textContent.toLocaleLowerCase();
+          var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+          entry.hidden = !match;
+          if (match) shown += 1;
+          if (match && words.length) entry.open = true;
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     syncTimezone();
     connectDesk();
+    bindLanguageSwitches();
+    bindFaqFilter();
   });
 })();

@@ -1,0 +1,246 @@
+"""The knowledge base: writing, translating, publishing, searching and learning from readers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import Client
+
+from layan.core.worker import run_tasks_now
+from layan.knowledge import services
+from layan.knowledge.models import Article, ArticleFeedback, SearchLog
+from layan.search.models import Document
+from layan.testing.fixtures import client_for
+from layan.testing.personas import Cast
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def publish(cast: Cast, **texts: tuple[str, str]) -> Article:
+    """An article with one translation per keyword argument (language=(title, body))."""
+    (language, (title, body)), *others = texts.items()
+    article = services.article_create(
+        workspace=cast.workspace,
+        author=cast.alice,
+        language=language.replace("_", "-"),
+        title=title,
+        body=body,
+    )
+    for language, (title, body) in others:
+        services.article_translation_save(
+            article=article,
+            language=language.replace("_", "-"),
+            title=title,
+            body=body,
+            questions="",
+            actor=cast.alice,
+        )
+    services.article_set_status(article=article, status=Article.Status.PUBLISHED)
+    run_tasks_now()
+    return article
+
+
+def test_a_published_article_is_found_after_the_worker_indexes_it(cast: Cast) -> None:
+    article = services.article_create(
+        workspace=cast.workspace,
+        author=cast.alice,
+        language="zh-hans",
+        title="退款多久到账",
+        body="审核通过后3-7个工作日原路退回。",
+    )
+    # A draft is not searchable.
+    run_tasks_now()
+    assert not Document.objects.exists()
+    services.article_set_status(article=article, status=Article.Status.PUBLISHED)
+    run_tasks_now()
+    html = Client(headers={"Accept-Language": "zh-CN"}).get("/search/?q=退款").content.decode()
+    assert f"/zh-hans/articles/{article.pk}-" in html
+    # Archiving takes it out of the index again.
+    services.article_set_status(article=article, status=Article.Status.ARCHIVED)
+    run_tasks_now()
+    assert not Document.objects.filter(object_id=article.pk).exists()
+
+
+def test_markdown_is_rendered_and_sanitised(cast: Cast) -> None:
+    article = publish(
+        cast, en=("Tips", "**Bold** <script>alert(1)</script> [x](javascript:evil())")
+    )
+    body_html = article.translations.get().body_html
+    assert "<strong>Bold</strong>" in body_html
+    assert "<script>" not in body_html
+    assert 'href="javascript:' not in body_html
+    assert "&lt;script&gt;" in body_html
+
+
+def test_every_save_is_a_revision_and_an_old_one_can_be_restored(cast: Cast) -> None:
+    article = publish(cast, en=("Shipping", "Version one"))
+    services.article_translation_save(
+        article=article,
+        language="en",
+        title="Shipping",
+        body="Version two",
+        questions="",
+        actor=cast.olga,
+    )
+    # Saving the same text again adds no revision.
+    services.article_translation_save(
+        article=article,
+        language="en",
+        title="Shipping",
+        body="Version two",
+        questions="",
+        actor=cast.olga,
+    )
+    translation = article.translations.get()
+    assert [r.body for r in translation.revisions.all()] == ["Version two", "Version one"]
+    first = translation.revisions.last()
+    assert first is not None
+    services.revision_restore(revision=first, actor=cast.iris)
+    translation.refresh_from_db()
+    assert translation.body == "Version one"
+    assert translation.revisions.count() == 3
+
+
+def test_an_article_can_only_be_written_in_the_workspaces_languages(cast: Cast) -> None:
+    cast.workspace.languages = ["en"]
+    cast.workspace.save()
+    with pytest.raises(ValidationError):
+        services.article_create(
+            workspace=cast.workspace, author=cast.alice, language="id", title="Halo", body=""
+        )
+
+
+def test_the_article_page_speaks_its_language_and_links_its_translations(cast: Cast) -> None:
+    article = publish(
+        cast,
+        en=("Shipping costs", "From Rp 9,000."),
+        id=("Ongkos kirim", "Mulai Rp 9.000."),
+    )
+    english = article.translations.get(language="en")
+    html = Client().get(f"/id/articles/{article.pk}-ongkos-kirim/").content.decode()
+    assert '<html lang="id">' in html
+    assert "<h1>Ongkos kirim</h1>" in html
+    assert (
+        f'hreflang="en" href="http://testserver/en/articles/{article.pk}-{english.slug}/"' in html
+    )
+    assert f'data-next="/en/articles/{article.pk}-{english.slug}/"' in html
+    # An outdated slug redirects to the current one.
+    old = Client().get(f"/id/articles/{article.pk}-old-title/")
+    assert (old.status_code, old["Location"]) == (301, f"/id/articles/{article.pk}-ongkos-kirim/")
+    assert Article.objects.get(pk=article.pk).views == 1
+
+
+def test_internal_and_unpublished_articles_are_not_public(cast: Cast) -> None:
+    internal = publish(cast, en=("Refund exceptions", "Only for agents"))
+    services.article_settings_update(
+        article=internal, category=None, kind="article", visibility="internal", review_by=None
+    )
+    run_tasks_now()
+    translation = internal.translations.get()
+    assert Client().get(f"/en/articles/{internal.pk}-{translation.slug}/").status_code == 404
+    assert "Refund exceptions" not in Client().get("/search/?q=refund").content.decode()
+
+
+def test_readers_vote_and_the_desk_sees_helpfulness(cast: Cast) -> None:
+    article = publish(cast, en=("Returns", "Within 7 days."))
+    reader = Client()
+    thanks = reader.post(f"/a/{article.pk}/feedback/", {"helpful": "no", "comment": "Too short"})
+    assert "Thanks for telling us" in thanks.content.decode()
+    reader.post(f"/a/{article.pk}/feedback/", {"helpful": "yes"})
+    assert reader.post(f"/a/{article.pk}/feedback/", {"helpful": "maybe"}).status_code == 400
+    assert list(ArticleFeedback.objects.values_list("helpful", "comment").order_by("id")) == [
+        (False, "Too short"),
+        (True, ""),
+    ]
+    report = client_for(cast.alice).get("/desk/knowledge/report/").content.decode()
+    assert "<td>1</td><td>1</td>" in report
+
+
+def test_searches_are_logged_with_clicks_and_gaps(cast: Cast) -> None:
+    article = publish(cast, en=("Refunds", "How refunds work."))
+    visitor = Client()
+    visitor.get("/search/?q=Refunds")
+    visitor.get("/search/?q=refunds ")
+    visitor.get("/search/?q=teleport")
+    # Suggestions while typing are not logged.
+    visitor.get("/search/suggest/?q=ref")
+    log = SearchLog.objects.filter(normalized="refunds").first()
+    assert log is not None
+    translation = article.translations.get()
+    visitor.get(f"/en/articles/{article.pk}-{translation.slug}/?s={log.pk}")
+    assert SearchLog.objects.get(pk=log.pk).clicked == article
+    report = client_for(cast.iris).get("/desk/knowledge/report/").content.decode()
+    assert 'refunds <span class="muted">× 2</span>' in report
+    assert 'teleport <span class="muted">× 1</span>' in report
+
+
+def test_suggestions_answer_while_typing(cast: Cast) -> None:
+    publish(cast, en=("Changing your delivery address", "Until the order ships."))
+    html = Client().get("/search/suggest/?q=address").content.decode()
+    assert "Changing your delivery address" in html
+
+
+def test_the_faq_groups_entries_by_topic(cast: Cast) -> None:
+    shipping = services.category_save(
+        workspace=cast.workspace,
+        category=None,
+        slug="shipping",
+        position=0,
+        names={"en": ("Shipping", ""), "id": ("Pengiriman", "")},
+    )
+    entry = publish(cast, en=("Is there free shipping?", "Over Rp 300,000."))
+    services.article_settings_update(
+        article=entry, category=shipping, kind="faq", visibility="public", review_by=None
+    )
+    html = Client().get("/faq/").content.decode()
+    assert '<section data-faq-group id="topic-shipping">' in html
+    assert "<summary>Is there free shipping?</summary>" in html
+
+
+def test_reindex_rebuilds_the_whole_index(cast: Cast) -> None:
+    article = publish(cast, en=("Payments", "Bank transfer."))
+    Document.objects.all().delete()
+    Document.objects.create(
+        workspace_id=cast.workspace.pk,
+        kind="article",
+        object_id=999,
+        language="en",
+        visibility="public",
+        length=1.0,
+    )
+    call_command("search", "reindex", verbosity=0)
+    assert list(Document.objects.values_list("object_id", flat=True)) == [article.pk]
+
+
+def test_agents_write_and_publish_from_the_desk(cast: Cast) -> None:
+    alice = client_for(cast.alice)
+    response = alice.post(
+        "/desk/knowledge/new/",
+        {
+            "kind": "article",
+            "language": "en",
+            "visibility": "public",
+            "title": "Gift wrap",
+            "questions": "Can you wrap my gift?",
+            "body": "Yes, for **Rp 10,000**.",
+        },
+    )
+    article = Article.objects.get()
+    assert response["Location"] == f"/desk/knowledge/{article.pk}/en/"
+    assert (
+        "Yes, for <strong>Rp 10,000</strong>."
+        in alice.post(
+            "/desk/knowledge/preview/", {"body": "Yes, for **Rp 10,000**."}
+        ).content.decode()
+    )
+    alice.post(f"/desk/knowledge/{article.pk}/status/", {"status": "published", "language": "en"})
+    run_tasks_now()
+    assert "Gift wrap" in Client().get("/search/?q=wrap+gift").content.decode()
+    page = alice.get(f"/desk/knowledge/{article.pk}/id/").content.decode()
+    assert "(missing)" in page
+
+
+def test_another_workspace_cannot_open_the_article(cast: Cast) -> None:
+    article = publish(cast, en=("Secret", "x"))
+    assert client_for(cast.stella).get(f"/desk/knowledge/{article.pk}/en/").status_code == 404

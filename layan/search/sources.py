@@ -1,0 +1,28 @@
+"""What the search index holds, and how to rebuild it: one table, read by `layan search`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    # Every object id of this kind that may belong in the index.
+    ids: Callable[[], Iterable[int]]
+    # Brings one object's index entries in line with the object (idempotent).
+    index: Callable[[int], None]
+
+
+def sources() -> list[Source]:
+    from layan.knowledge.models import Article
+    from layan.knowledge.services import article_index
+
+    return [
+        Source(
+            kind="article",
+            ids=lambda: Article.objects.order_by("id").values_list("id", flat=True),
+            index=lambda pk: article_index(article_id=pk),
+        ),
+    ]
