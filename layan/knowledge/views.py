@@ -199,3 +199,38 @@ def article_by_id(request: HttpRequest, article_id: int) -> HttpResponse:
     if chosen is None:
         raise Http404
     return redirect("helpcenter:article", chosen.language, found.pk, chosen.slug)
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Every public page of the help center, each article with its other-language versions."""
+    workspace = _workspace(request)
+    if workspace is None:
+        raise Http404
+    base = f"{request.scheme}://{request.get_host()}"
+    articles = []
+    for found in selectors.public_articles(workspace=workspace).order_by("id"):
+        urls = {
+            t.language: base + reverse("helpcenter:article", args=[t.language, found.pk, t.slug])
+            for t in found.translations.all()
+        }
+        articles.append(
+            {
+                "urls": urls,
+                "updated": max(t.updated_at for t in found.translations.all()) if urls else None,
+            }
+        )
+    pages = [
+        base + reverse(name) for name in ("helpcenter:home", "helpcenter:faq", "helpcenter:contact")
+    ]
+    pages += [
+        base + reverse("helpcenter:category", args=[card.category.slug])
+        for card in selectors.help_center_categories(
+            workspace=workspace, language=workspace.default_language
+        )
+    ]
+    return render(
+        request,
+        "helpcenter/sitemap.xml",
+        {"pages": pages, "articles": articles},
+        content_type="application/xml",
+    )

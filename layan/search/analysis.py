@@ -83,16 +83,21 @@ def _words(run: str, language: str) -> Iterator[str]:
     yield from replacement or (run,)
 
 
-def analyze(text: str, language: str) -> list[str]:
-    """Index terms of `text`, written in `language` ("en", "id", "zh-hans"), in order."""
+def analyze(text: str, language: str, *, query: bool = False) -> list[str]:
+    """Terms of `text`, written in `language` ("en", "id", "zh-hans"), in order.
+
+    Documents also index every Han character on its own, so a one- or two-character query
+    ("账", "运费") still finds articles whose segmentation differs; a query adds single
+    characters only for such short runs, because for longer ones the words match and the
+    frequent characters would only cost time.
+    """
     terms: list[str] = []
     for match in RUN.finditer(fold(text)):
         run = match.group(0)
         if match.lastgroup == "han":
             words = [w for w in rjieba.cut_for_search(run) if w.strip()]
             terms.extend(words)
-            if len(run) > 1:
-                # Single characters too: short queries and words jieba does not know still match.
+            if len(run) > 1 and (not query or len(run) <= 2):
                 terms.extend(ch for ch in run if ch not in words)
         elif match.lastgroup == "cjk":
             terms.extend(run)

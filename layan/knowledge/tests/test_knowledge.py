@@ -244,3 +244,17 @@ def test_agents_write_and_publish_from_the_desk(cast: Cast) -> None:
 def test_another_workspace_cannot_open_the_article(cast: Cast) -> None:
     article = publish(cast, en=("Secret", "x"))
     assert client_for(cast.stella).get(f"/desk/knowledge/{article.pk}/en/").status_code == 404
+
+
+def test_the_sitemap_lists_every_public_article_in_every_language(cast: Cast) -> None:
+    article = publish(cast, en=("Returns", "7 days."), id=("Retur", "7 hari."))
+    draft = services.article_create(
+        workspace=cast.workspace, author=cast.alice, language="en", title="Draft", body=""
+    )
+    xml = Client().get("/sitemap.xml").content.decode()
+    assert f"<loc>http://testserver/id/articles/{article.pk}-retur/</loc>" in xml
+    assert (
+        f'<xhtml:link rel="alternate" hreflang="en" '
+        f'href="http://testserver/en/articles/{article.pk}-returns/"/>' in xml
+    )
+    assert f"/articles/{draft.pk}-" not in xml
