@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from layan.knowledge import services
 from layan.knowledge.models import Article, ArticleFeedback
-from layan.testing.fixtures import AsgiServer
 from layan.testing.personas import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def new_page(chromium: Browser, asgi_server: AsgiServer) -> Iterator[Callable[..., Page]]:
-    contexts: list[Any] = []
-
-    def make(**options: Any) -> Page:
-        context = chromium.new_context(base_url=asgi_server.url, **options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from layan.accounts.models import User
 from layan.sla.hours import Interval
-from layan.testing.fixtures import AsgiServer
 from layan.testing.personas import PASSWORD, Cast, set_hours
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,20 +24,6 @@ WEEKDAYS = {
     "id": ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
     "zh": ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],
 }
-
-
-@pytest.fixture
-def new_page(chromium: Browser, asgi_server: AsgiServer) -> Iterator[NewPage]:
-    contexts: list[Any] = []
-
-    def make(**options: Any) -> Page:
-        context = chromium.new_context(base_url=asgi_server.url, **options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def log_in(page: Page, email: str) -> None:
