@@ -167,10 +167,14 @@ def _bm25(scope: dict[str, Any], terms: Counter[str], language: str, limit: int)
         .order_by("-score", "document_id")[:limit]
     )
     scores = {row["document_id"]: float(row["score"]) for row in rows}
-    objects = dict(Document.objects.filter(pk__in=list(scores)).values_list("pk", "object_id"))
-    kinds = dict(Document.objects.filter(pk__in=list(scores)).values_list("pk", "kind"))
+    found = {
+        pk: (kind, object_id)
+        for pk, kind, object_id in Document.objects.filter(pk__in=list(scores)).values_list(
+            "pk", "kind", "object_id"
+        )
+    }
     return [
-        Hit(kind=kinds[pk], object_id=objects[pk], language=language, score=round(score, 6))
+        Hit(kind=found[pk][0], object_id=found[pk][1], language=language, score=round(score, 6))
         for pk, score in scores.items()
     ]
 
