@@ -138,6 +138,12 @@ def _bm25(scope: dict[str, Any], terms: Counter[str], language: str, limit: int)
     avgdl = float(stats["avgdl"] or 1.0)
     postings = Posting.objects.filter(**scope, term__in=list(terms))
     frequencies = dict(postings.values("term").annotate(df=Count("id")).values_list("term", "df"))
+    corrections = _corrections(scope, [term for term in terms if term not in frequencies])
+    for wrong, (right, df) in corrections.items():
+        terms[right] += terms.pop(wrong)
+        frequencies[right] = df
+    if corrections:
+        postings = Posting.objects.filter(**scope, term__in=list(terms))
     # A term in nearly every document (IDF ~0.1 against 5-9 for content words) barely moves
     # the ranking but costs a scan of every posting: leave it out unless nothing else is left.
     selective = {t: df for t, df in frequencies.items() if df <= COMMON_SHARE * total}
@@ -177,6 +183,40 @@ def _bm25(scope: dict[str, Any], terms: Counter[str], language: str, limit: int)
         Hit(kind=found[pk][0], object_id=found[pk][1], language=language, score=round(score, 6))
         for pk, score in scores.items()
     ]
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+        | {a + c + b for a, b in splits for c in LETTERS}
+    ) - {word}
+
+
+def _corrections(scope: dict[str, Any], missing: list[str]) -> dict[str, tuple[str, int]]:
+    """Typo tolerance for Latin words: a term no document has -> the most frequent indexed
+    term one edit away (with its document frequency). One indexed query per misspelt word."""
+    corrections: dict[str, tuple[str, int]] = {}
+    for term in missing:
+        if len(term) < 4 or not (term.isascii() and term.isalpha()):
+            continue
+        found = (
+            Posting.objects.filter(**scope, term__in=sorted(_one_edit(term)))
+            .values("term")
+            .annotate(df=Count("id"))
+            .order_by("-df", "term")
+            .values_list("term", "df")
+            .first()
+        )
+        if found:
+            corrections[term] = found
+    return corrections
 
 
 def document_remove_other_languages(*, kind: str, object_id: int, keep: Iterable[str]) -> None:
