@@ -19,8 +19,15 @@ def layan(request: HttpRequest) -> dict[str, Any]:
     def support_hours() -> SupportHoursSummary | None:
         return support_hours_summary(workspace=workspace) if workspace else None
 
+    @cache
+    def has_shipping_policy() -> bool:
+        from layan.knowledge.models import ShippingPolicy
+
+        return bool(workspace) and ShippingPolicy.objects.filter(workspace=workspace).exists()
+
     return {
         "workspace": workspace,
+        "has_shipping_policy": has_shipping_policy,
         "timezone_cookie": TIMEZONE_COOKIE,
         "support_hours": support_hours,
     }

@@ -28,6 +28,7 @@ STEPS: list[Callable[[Workspace], None]] = [
     accounts_demo.load_channels,
     accounts_demo.load_people,
     knowledge_demo.load_knowledge,
+    knowledge_demo.load_shipping_policy,
 ]
 
 

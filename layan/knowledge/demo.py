@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from layan.accounts.models import User, Workspace
 from layan.knowledge import services
-from layan.knowledge.models import Article
+from layan.knowledge.models import Article, ShippingPolicy
 
 # slug -> {language: (name, description)}
 CATEGORIES = {
@@ -262,6 +265,73 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
 ]
 
 INTERNAL = {"refund-exceptions"}
+
+DELIVERY_OPTIONS = [
+    (
+        {"en": "Regular (JNE REG)", "id": "Reguler (JNE REG)", "zh-hans": "普通快递（JNE REG）"},
+        2,
+        4,
+        Decimal("15000"),
+        Decimal("300000"),
+    ),
+    (
+        {
+            "en": "Next day (JNE YES)",
+            "id": "Besok sampai (JNE YES)",
+            "zh-hans": "次日达（JNE YES）",
+        },
+        1,
+        1,
+        Decimal("30000"),
+        None,
+    ),
+    (
+        {
+            "en": "Same day in Jakarta (GoSend)",
+            "id": "Sehari sampai Jakarta (GoSend)",
+            "zh-hans": "雅加达当日达（GoSend）",
+        },
+        0,
+        0,
+        Decimal("25000"),
+        None,
+    ),
+]
+
+
+def load_shipping_policy(workspace: Workspace) -> None:
+    if ShippingPolicy.objects.filter(workspace=workspace).exists():
+        return
+    services.shipping_policy_save(
+        policy=ShippingPolicy(
+            workspace=workspace,
+            currency="Rp",
+            processing_days_min=0,
+            processing_days_max=1,
+            cutoff_time=dt.time(14),
+            ships_on_weekends=False,
+            duties=ShippingPolicy.Duties.NONE,
+            po_boxes=False,
+            return_window_days=7,
+            free_returns_when_faulty=True,
+        ),
+        address_notes={
+            "en": "Apartments and offices: add the tower and unit number.",
+            "id": "Apartemen dan kantor: cantumkan nama tower dan nomor unit.",
+            "zh-hans": "公寓和写字楼请填写楼栋和单元号。",
+        },
+        return_steps={
+            "en": "1. Open **My orders**, choose *Return*.\n2. Drop the parcel at a courier point.",
+            "id": "1. Buka **Pesanan saya** lalu pilih *Retur*.\n2. Serahkan paket ke agen kurir.",
+            "zh-hans": "1. 打开**我的订单**，选择*退货*。\n2. 将包裹交给快递网点。",
+        },
+        options=[
+            services.DeliveryOptionData(
+                names=names, days_min=low, days_max=high, cost=cost, free_over=free_over
+            )
+            for names, low, high, cost, free_over in DELIVERY_OPTIONS
+        ],
+    )
 
 
 def load_knowledge(workspace: Workspace) -> None:

@@ -16,8 +16,15 @@ from django.views.decorators.http import require_POST
 from layan.accounts.access import admin_required, agent_required, current_agent
 from layan.core.sanitize import markdown_to_html
 from layan.knowledge import selectors, services
-from layan.knowledge.forms import ArticleNewForm, ArticleSettingsForm, CategoryForm, TranslationForm
-from layan.knowledge.models import Article, ArticleRevision, Category
+from layan.knowledge.forms import (
+    ArticleNewForm,
+    ArticleSettingsForm,
+    CategoryForm,
+    DeliveryOptionFormSet,
+    ShippingPolicyForm,
+    TranslationForm,
+)
+from layan.knowledge.models import Article, ArticleRevision, Category, ShippingPolicy
 
 
 def _article(request: HttpRequest, article_id: int) -> Article:
@@ -288,4 +295,54 @@ def report(request: HttpRequest) -> HttpResponse:
             "days": days,
             "nav": "knowledge",
         },
+    )
+
+
+@admin_required
+def shipping_policy(request: HttpRequest) -> HttpResponse:
+    workspace = current_agent(request).workspace
+    policy = ShippingPolicy.objects.filter(workspace=workspace).first() or ShippingPolicy(
+        workspace=workspace, processing_days_min=0, processing_days_max=1
+    )
+    form = ShippingPolicyForm(request.POST or None, instance=policy, workspace=workspace)
+    languages = form.languages
+    initial = [
+        {
+            "days_min": option.days_min,
+            "days_max": option.days_max,
+            "cost": option.cost,
+            "free_over": option.free_over,
+            **{f"name_{code}": option.names.get(code, "") for code, _name in languages},
+        }
+        for option in (policy.options.all() if policy.pk else [])
+    ]
+    options = DeliveryOptionFormSet(
+        request.POST or None,
+        prefix="options",
+        initial=initial,
+        form_kwargs={"languages": languages},
+    )
+    if request.method == "POST" and form.is_valid() and options.is_valid():
+        services.shipping_policy_save(
+            policy=form.save(commit=False),
+            address_notes=form.texts("address_notes"),
+            return_steps=form.texts("return_steps"),
+            options=[
+                services.DeliveryOptionData(
+                    names=data["names"],
+                    days_min=data["days_min"],
+                    days_max=data["days_max"],
+                    cost=data["cost"],
+                    free_over=data["free_over"],
+                )
+                for data in (f.cleaned_data for f in options.forms)
+                if data and not data.get("blank") and not data.get("DELETE")
+            ],
+        )
+        messages.success(request, _("Shipping and returns policy saved."))
+        return redirect("desk:shipping_policy")
+    return render(
+        request,
+        "desk/knowledge/shipping_policy.html",
+        {"form": form, "options": options, "nav": "knowledge"},
     )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace
-from layan.knowledge.models import Article, Category
+from layan.knowledge.models import Article, Category, ShippingPolicy
 
 
 def _language_choices(workspace: Workspace) -> list[tuple[str, str]]:
@@ -87,3 +87,86 @@ class CategoryForm(forms.Form):
             code: (self.cleaned_data[f"name_{code}"], self.cleaned_data[f"description_{code}"])
             for code, _name in self.languages
         }
+
+
+class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
+    class Meta:
+        model = ShippingPolicy
+        fields = [
+            "currency",
+            "processing_days_min",
+            "processing_days_max",
+            "cutoff_time",
+            "ships_on_weekends",
+            "duties",
+            "po_boxes",
+            "return_window_days",
+            "free_returns_when_faulty",
+        ]
+        widgets = {"cutoff_time": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = _language_choices(workspace)
+        policy = self.instance
+        for code, name in self.languages:
+            self.fields[f"address_notes_{code}"] = forms.CharField(
+                label=_("Special addresses (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=(policy.address_notes or {}).get(code, "") if policy.pk else "",
+            )
+            self.fields[f"return_steps_{code}"] = forms.CharField(
+                label=_("How to return an item (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=(policy.return_steps or {}).get(code, "") if policy.pk else "",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        low, high = cleaned.get("processing_days_min"), cleaned.get("processing_days_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("processing_days_max", _("The range ends before it starts."))
+        return cleaned
+
+    def texts(self, prefix: str) -> dict[str, str]:
+        return {
+            code: self.cleaned_data[f"{prefix}_{code}"].strip()
+            for code, _name in self.languages
+            if self.cleaned_data[f"{prefix}_{code}"].strip()
+        }
+
+
+class DeliveryOptionForm(forms.Form):
+    days_min = forms.IntegerField(label=_("From (days)"), min_value=0, required=False)
+    days_max = forms.IntegerField(label=_("To (days)"), min_value=0, required=False)
+    cost = forms.DecimalField(
+        label=_("Cost"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    free_over = forms.DecimalField(
+        label=_("Free over"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        for code, name in languages:
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name (%(language)s)") % {"language": name},
+                max_length=120,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        names = {code: cleaned.get(f"name_{code}", "").strip() for code, _n in self.languages}
+        cleaned["names"] = {code: name for code, name in names.items() if name}
+        filled = [cleaned.get("days_min"), cleaned.get("days_max"), cleaned.get("cost")]
+        cleaned["blank"] = not cleaned["names"] and all(value is None for value in filled)
+        if not cleaned["blank"] and (not cleaned["names"] or any(v is None for v in filled)):
+            raise forms.ValidationError(_("Give the option a name, its delivery days and cost."))
+        return cleaned
+
+
+DeliveryOptionFormSet = forms.formset_factory(DeliveryOptionForm, extra=2, can_delete=True)

@@ -181,3 +181,63 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ({self.results})"
+
+
+class ShippingPolicy(models.Model):
+    """The shop's shipping and returns promises as structured fields, so the public page reads
+    the same in every language and stays consistent with what agents and the bot say."""
+
+    class Duties(models.TextChoices):
+        INCLUDED = "included", _("Included in the price")
+        CUSTOMER = "customer", _("Paid by the customer on delivery")
+        NONE = "none", _("We only ship domestically")
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="shipping_policy"
+    )
+    currency = models.CharField(_("currency symbol"), max_length=8, default="Rp")
+    processing_days_min = models.PositiveSmallIntegerField(_("processing time from (days)"))
+    processing_days_max = models.PositiveSmallIntegerField(_("processing time to (days)"))
+    cutoff_time = models.TimeField(
+        _("same-day cut-off"),
+        null=True,
+        blank=True,
+        help_text=_("Orders paid before this time are packed the same working day."),
+    )
+    ships_on_weekends = models.BooleanField(_("packs and ships on weekends"), default=False)
+    duties = models.CharField(
+        _("taxes and duties"), max_length=10, choices=Duties.choices, default=Duties.NONE
+    )
+    po_boxes = models.BooleanField(_("delivers to P.O. boxes"), default=False)
+    return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=7)
+    free_returns_when_faulty = models.BooleanField(
+        _("free returns for damaged or wrong items"), default=True
+    )
+    # {language: Markdown}: special addresses, and the steps to return an item.
+    address_notes = models.JSONField(default=dict, blank=True)
+    return_steps = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Shipping policy of {self.workspace}"
+
+
+class DeliveryOption(models.Model):
+    policy = models.ForeignKey(ShippingPolicy, on_delete=models.CASCADE, related_name="options")
+    # {language: name}, e.g. {"en": "Regular (JNE REG)", "id": "Reguler (JNE REG)"}.
+    names = models.JSONField(default=dict)
+    days_min = models.PositiveSmallIntegerField(_("delivery from (days)"))
+    days_max = models.PositiveSmallIntegerField(_("delivery to (days)"))
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2)
+    free_over = models.DecimalField(
+        _("free over"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return next(iter(self.names.values()), "delivery option")
+
+    def name_in(self, language: str, fallback: str) -> str:
+        return str(self.names.get(language) or self.names.get(fallback) or self)

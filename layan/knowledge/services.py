@@ -4,6 +4,8 @@ follows published articles through a task run after commit."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +23,9 @@ from layan.knowledge.models import (
     ArticleTranslation,
     Category,
     CategoryTranslation,
+    DeliveryOption,
     SearchLog,
+    ShippingPolicy,
 )
 from layan.knowledge.tasks import article_index_task
 from layan.search import engine
@@ -254,3 +258,41 @@ def search_click(*, workspace: Workspace, log_id: int, article: Article) -> None
     SearchLog.objects.filter(pk=log_id, workspace=workspace, clicked__isnull=True).update(
         clicked=article
     )
+
+
+@dataclass(frozen=True)
+class DeliveryOptionData:
+    names: dict[str, str]
+    days_min: int
+    days_max: int
+    cost: Decimal
+    free_over: Decimal | None
+
+
+@transaction.atomic
+def shipping_policy_save(
+    *,
+    policy: ShippingPolicy,
+    address_notes: dict[str, str],
+    return_steps: dict[str, str],
+    options: list[DeliveryOptionData],
+) -> ShippingPolicy:
+    """Save the policy's fields (already set on `policy`) and replace its delivery options."""
+    policy.address_notes = address_notes
+    policy.return_steps = return_steps
+    policy.full_clean()
+    policy.save()
+    policy.options.all().delete()
+    DeliveryOption.objects.bulk_create(
+        DeliveryOption(
+            policy=policy,
+            names=option.names,
+            days_min=min(option.days_min, option.days_max),
+            days_max=max(option.days_min, option.days_max),
+            cost=option.cost,
+            free_over=option.free_over,
+            position=position,
+        )
+        for position, option in enumerate(options)
+    )
+    return policy

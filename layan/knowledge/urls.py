@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("faq/", views.faq, name="faq"),
+    path("shipping-returns/", views.shipping_returns, name="shipping_returns"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("c/<slug:slug>/", views.category, name="category"),
     path("a/<int:article_id>/", views.article_by_id, name="article_short"),

@@ -10,9 +10,10 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from layan.accounts.models import ContactChannel, Workspace
+from layan.core.sanitize import markdown_to_html
 from layan.core.workspaces import workspace_for_request
 from layan.knowledge import selectors, services
-from layan.knowledge.models import Category
+from layan.knowledge.models import Category, ShippingPolicy
 
 MAX_QUERY = 200
 SUGGESTIONS = 5
@@ -233,4 +234,31 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         "helpcenter/sitemap.xml",
         {"pages": pages, "articles": articles},
         content_type="application/xml",
+    )
+
+
+def shipping_returns(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request)
+    if workspace is None:
+        return _not_set_up(request)
+    policy = ShippingPolicy.objects.filter(workspace=workspace).first()
+    if policy is None:
+        raise Http404
+    language = translation.get_language()
+    fallback = workspace.default_language
+
+    def text(values: dict[str, str]) -> str:
+        return markdown_to_html(values.get(language) or values.get(fallback) or "")
+
+    return render(
+        request,
+        "helpcenter/shipping_returns.html",
+        {
+            "policy": policy,
+            "options": [
+                (option, option.name_in(language, fallback)) for option in policy.options.all()
+            ],
+            "address_notes": text(policy.address_notes),
+            "return_steps": text(policy.return_steps),
+        },
     )

@@ -258,3 +258,61 @@ def test_the_sitemap_lists_every_public_article_in_every_language(cast: Cast) ->
         f'href="http://testserver/en/articles/{article.pk}-returns/"/>' in xml
     )
     assert f"/articles/{draft.pk}-" not in xml
+
+
+def test_the_shipping_policy_is_edited_once_and_read_in_every_language(cast: Cast) -> None:
+    iris = client_for(cast.iris)
+    assert "/shipping-returns/" not in Client().get("/").content.decode()
+    form = {
+        "currency": "Rp",
+        "processing_days_min": "1",
+        "processing_days_max": "2",
+        "cutoff_time": "14:00",
+        "duties": "none",
+        "return_window_days": "14",
+        "free_returns_when_faulty": "on",
+        "return_steps_en": "Open **My orders**.",
+        "return_steps_id": "Buka **Pesanan saya**.",
+        "options-TOTAL_FORMS": "2",
+        "options-INITIAL_FORMS": "0",
+        "options-0-name_en": "Regular",
+        "options-0-name_id": "Reguler",
+        "options-0-days_min": "2",
+        "options-0-days_max": "4",
+        "options-0-cost": "15000",
+        "options-0-free_over": "300000",
+    }
+    assert iris.post("/desk/knowledge/shipping/", form).status_code == 302
+    english = Client().get("/shipping-returns/").content.decode()
+    assert "Orders are packed within 1 to 2 working days." in english
+    assert "Orders paid before 14:00 (Asia/Jakarta) are packed the same working day." in english
+    assert "<td>Regular</td>" in english
+    assert "Free on orders over Rp 300,000" in english
+    assert "You can return an item within 14 days of delivery." in english
+    assert "Open <strong>My orders</strong>." in english
+    indonesian = Client(headers={"Accept-Language": "id"}).get("/shipping-returns/")
+    html = indonesian.content.decode()
+    assert "<td>Reguler</td>" in html
+    assert "Rp 300.000" in html
+    assert "Buka <strong>Pesanan saya</strong>." in html
+    # The footer of every page now links it.
+    assert 'href="/shipping-returns/"' in Client().get("/").content.decode()
+
+
+def test_a_half_filled_delivery_option_is_refused(cast: Cast) -> None:
+    response = client_for(cast.iris).post(
+        "/desk/knowledge/shipping/",
+        {
+            "currency": "Rp",
+            "processing_days_min": "3",
+            "processing_days_max": "1",
+            "duties": "none",
+            "return_window_days": "7",
+            "options-TOTAL_FORMS": "1",
+            "options-INITIAL_FORMS": "0",
+            "options-0-name_en": "Express",
+        },
+    )
+    html = response.content.decode()
+    assert "The range ends before it starts." in html
+    assert "Give the option a name, its delivery days and cost." in html
