@@ -22,6 +22,11 @@ urlpatterns = [
     path("knowledge/<int:article_id>/status/", knowledge.article_status, name="article_status"),
     path("knowledge/<int:article_id>/<str:language>/", knowledge.article_edit, name="article_edit"),
     path(
+        "knowledge/revisions/<int:revision_id>/",
+        knowledge.revision_compare,
+        name="revision_compare",
+    ),
+    path(
         "knowledge/revisions/<int:revision_id>/restore/",
         knowledge.revision_restore,
         name="revision_restore",

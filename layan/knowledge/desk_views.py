@@ -346,3 +346,32 @@ def shipping_policy(request: HttpRequest) -> HttpResponse:
         "desk/knowledge/shipping_policy.html",
         {"form": form, "options": options, "nav": "knowledge"},
     )
+
+
+@agent_required
+def revision_compare(request: HttpRequest, revision_id: int) -> HttpResponse:
+    """What changed between an earlier revision and the text as it is now."""
+    agent = current_agent(request)
+    revision = get_object_or_404(
+        ArticleRevision.objects.select_related("translation__article", "author"),
+        pk=revision_id,
+        translation__article__workspace=agent.workspace,
+    )
+    current = revision.translation
+
+    def whole(title: str, questions: str, body: str) -> str:
+        return "\n".join([f"# {title}", questions, "", body])
+
+    return render(
+        request,
+        "desk/knowledge/revision_compare.html",
+        {
+            "revision": revision,
+            "translation": current,
+            "lines": selectors.revision_diff(
+                old=whole(revision.title, revision.questions, revision.body),
+                new=whole(current.title, current.questions, current.body),
+            ),
+            "nav": "knowledge",
+        },
+    )

@@ -238,3 +238,24 @@ def search_report(*, workspace: Workspace, since: dt.datetime, limit: int = 20) 
     return SearchReport(
         top=top.most_common(limit), no_results=empty.most_common(limit), total=logs.count()
     )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    # "same", "added" or "removed".
+    change: str
+    text: str
+
+
+def revision_diff(*, old: str, new: str) -> list[DiffLine]:
+    """Line-by-line changes from `old` to `new`, for the revision history."""
+    import difflib
+
+    lines: list[DiffLine] = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        marker, text = line[:2], line[2:]
+        if marker == "? ":
+            continue
+        change = {"+ ": "added", "- ": "removed"}.get(marker, "same")
+        lines.append(DiffLine(change=change, text=text))
+    return lines

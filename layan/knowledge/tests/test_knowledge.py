@@ -316,3 +316,22 @@ def test_a_half_filled_delivery_option_is_refused(cast: Cast) -> None:
     html = response.content.decode()
     assert "The range ends before it starts." in html
     assert "Give the option a name, its delivery days and cost." in html
+
+
+def test_an_earlier_version_is_compared_with_the_current_text(cast: Cast) -> None:
+    article = publish(cast, en=("Returns", "Within 7 days.\nKeep the receipt."))
+    services.article_translation_save(
+        article=article,
+        language="en",
+        title="Returns",
+        body="Within 14 days.\nKeep the receipt.",
+        questions="",
+        actor=cast.olga,
+    )
+    first = article.translations.get().revisions.last()
+    assert first is not None
+    html = client_for(cast.alice).get(f"/desk/knowledge/revisions/{first.pk}/").content.decode()
+    assert '<span class="diff-removed">- Within 7 days.</span>' in html
+    assert '<span class="diff-added">+ Within 14 days.</span>' in html
+    assert '<span class="diff-same">  Keep the receipt.</span>' in html
+    assert client_for(cast.stella).get(f"/desk/knowledge/revisions/{first.pk}/").status_code == 404
