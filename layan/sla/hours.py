@@ -64,21 +64,23 @@ def _spans_for_day(schedule: Schedule, day: dt.date) -> Iterator[tuple[dt.dateti
 def open_spans(
     schedule: Schedule, start: dt.datetime, days: int = HORIZON_DAYS
 ) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-    """Open spans in time order from the local day before `start`, touching spans merged."""
+    """Open spans in time order from the local day before `start`, touching spans merged.
+
+    Lazy, day by day: callers stop at the first span they need. Spans of a later day never
+    start before those of an earlier one, so merging as they come is exact.
+    """
     first_day = start.astimezone(schedule.tz).date() - dt.timedelta(days=1)
-    spans = sorted(
-        span
-        for offset in range(days + 1)
-        for span in _spans_for_day(schedule, first_day + dt.timedelta(days=offset))
-    )
     current: tuple[dt.datetime, dt.datetime] | None = None
-    for span_start, span_end in spans:
-        if current and span_start <= current[1]:
-            current = (current[0], max(current[1], span_end))
-            continue
-        if current:
-            yield current
-        current = (span_start, span_end)
+    for offset in range(days + 1):
+        for span_start, span_end in sorted(
+            _spans_for_day(schedule, first_day + dt.timedelta(days=offset))
+        ):
+            if current and span_start <= current[1]:
+                current = (current[0], max(current[1], span_end))
+                continue
+            if current:
+                yield current
+            current = (span_start, span_end)
     if current:
         yield current
 
