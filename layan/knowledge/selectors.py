@@ -166,18 +166,23 @@ def search_articles(
     visibility = ("public", "internal") if include_internal else ("public",)
     others = [code for code in workspace.languages if code != language]
     hits: list[engine.Hit] = []
-    for languages in ([language], others):
-        if len(hits) >= limit or not languages:
-            continue
-        seen = {hit.object_id for hit in hits}
-        found = engine.search(
-            workspace_id=workspace.pk,
-            query=query,
-            languages=languages,
-            visibility=visibility,
-            limit=limit,
-        )
-        hits.extend(hit for hit in found if hit.object_id not in seen)
+    # Words as typed first, in every language; only when nothing matches, forgive typos.
+    for correct_typos in (False, True):
+        for languages in ([language], others):
+            if len(hits) >= limit or not languages:
+                continue
+            seen = {hit.object_id for hit in hits}
+            found = engine.search(
+                workspace_id=workspace.pk,
+                query=query,
+                languages=languages,
+                visibility=visibility,
+                limit=limit,
+                correct_typos=correct_typos,
+            )
+            hits.extend(hit for hit in found if hit.object_id not in seen)
+        if hits:
+            break
     hits = hits[:limit]
     translations = {
         (t.article_id, t.language): t

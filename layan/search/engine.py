@@ -103,8 +103,12 @@ def search(
     visibility: Iterable[str] = ("public",),
     category_id: int | None = None,
     limit: int = 10,
+    correct_typos: bool = True,
 ) -> list[Hit]:
     """The best documents for `query`, by BM25, across the given languages.
+
+    With `correct_typos`, a Latin word that no document has is replaced by the most frequent
+    indexed word one edit away.
 
     The query is analyzed once per language and matched against that language's documents,
     so an Indonesian query meets Sastrawi-stemmed Indonesian articles and a Chinese one meets
@@ -124,12 +128,14 @@ def search(
         }
         if category_id is not None:
             scope["category_id"] = category_id
-        hits.extend(_bm25(scope, terms, language, limit))
+        hits.extend(_bm25(scope, terms, language, limit, correct_typos))
     hits.sort(key=lambda hit: (-hit.score, hit.kind, hit.object_id, hit.language))
     return hits[:limit]
 
 
-def _bm25(scope: dict[str, Any], terms: Counter[str], language: str, limit: int) -> list[Hit]:
+def _bm25(
+    scope: dict[str, Any], terms: Counter[str], language: str, limit: int, correct_typos: bool
+) -> list[Hit]:
     """Top documents by BM25 within `scope`, read from the covering index of `Posting`."""
     stats = Document.objects.filter(**scope).aggregate(n=Count("id"), avgdl=Avg("length"))
     total = stats["n"] or 0
@@ -138,7 +144,8 @@ def _bm25(scope: dict[str, Any], terms: Counter[str], language: str, limit: int)
     avgdl = float(stats["avgdl"] or 1.0)
     postings = Posting.objects.filter(**scope, term__in=list(terms))
     frequencies = dict(postings.values("term").annotate(df=Count("id")).values_list("term", "df"))
-    corrections = _corrections(scope, [term for term in terms if term not in frequencies])
+    missing = [term for term in terms if term not in frequencies]
+    corrections = _corrections(scope, missing) if correct_typos else {}
     for wrong, (right, df) in corrections.items():
         terms[right] += terms.pop(wrong)
         frequencies[right] = df

@@ -335,3 +335,9 @@ def test_an_earlier_version_is_compared_with_the_current_text(cast: Cast) -> Non
     assert '<span class="diff-added">+ Within 14 days.</span>' in html
     assert '<span class="diff-same">  Keep the receipt.</span>' in html
     assert client_for(cast.stella).get(f"/desk/knowledge/revisions/{first.pk}/").status_code == 404
+
+
+def test_the_help_center_forgives_a_typo_when_nothing_matches_as_typed(cast: Cast) -> None:
+    article = publish(cast, en=("Changing your delivery address", "Until the order ships."))
+    html = Client().get("/search/?q=adress").content.decode()
+    assert f"/en/articles/{article.pk}-" in html

@@ -42,6 +42,8 @@ class Command(BaseCommand):
             lifespan="off",
             log_level="warning",
             ws_max_size=1_048_576,
+            # The reverse proxy (or nobody, on the embedded default) logs each request.
+            access_log=False,
         )
         try:
             uvicorn.Server(config).run()

@@ -37,4 +37,6 @@ class Command(BaseCommand):
             proxy_headers=True,
             log_level="info",
             ws_max_size=1_048_576,
+            # The reverse proxy (or nobody, on the embedded default) logs each request.
+            access_log=False,
         )
