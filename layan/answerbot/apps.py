@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnswerbotConfig(AppConfig):
+    name = "layan.answerbot"
+    label = "answerbot"

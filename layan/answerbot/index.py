@@ -1,0 +1,64 @@
+"""Keeping the answer bot's passages in line with published articles."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from layan.answerbot.embeddings import embedder, to_bytes
+from layan.answerbot.models import Passage
+from layan.core.sanitize import html_to_text
+
+MAX_SECTION_CHARS = 600
+
+
+def sections(body_html: str) -> list[str]:
+    """Answer text cut at paragraphs and headings into passages of a readable size."""
+    blocks = [html_to_text(part) for part in re.split(r"</(?:p|h[2-4]|li|tr)>", body_html)]
+    out: list[str] = []
+    for block in (b for b in blocks if b):
+        if out and len(out[-1]) + len(block) < MAX_SECTION_CHARS // 2:
+            out[-1] = f"{out[-1]} {block}"
+        else:
+            out.append(block[:MAX_SECTION_CHARS])
+    return out
+
+
+@transaction.atomic
+def article_passages_index(*, article_id: int) -> int:
+    """Re-embed a published article's questions and sections; drop everything otherwise."""
+    from layan.knowledge.models import Article
+
+    Passage.objects.filter(article_id=article_id).delete()
+    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    model = embedder()
+    if article is None or model is None:
+        return 0
+    rows: list[Passage] = []
+    for translation in article.translations.all():
+        questions = [translation.title, *translation.question_list]
+        answer_sections = sections(translation.body_html)
+        vectors = [*model.questions(questions)] if questions else []
+        if answer_sections:
+            vectors += [*model.passages(answer_sections)]
+        kinds = [Passage.Kind.QUESTION] * len(questions) + [Passage.Kind.SECTION] * len(
+            answer_sections
+        )
+        for position, (kind, text, vector) in enumerate(
+            zip(kinds, questions + answer_sections, vectors, strict=True)
+        ):
+            rows.append(
+                Passage(
+                    workspace_id=article.workspace_id,
+                    article_id=article.pk,
+                    language=translation.language,
+                    visibility=article.visibility,
+                    kind=kind,
+                    position=position,
+                    text=text,
+                    vector=to_bytes(vector),
+                )
+            )
+    Passage.objects.bulk_create(rows)
+    return len(rows)

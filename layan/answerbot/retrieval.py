@@ -1,0 +1,155 @@
+"""Dense retrieval: every passage vector of a workspace in one in-process numpy matrix.
+
+The matrix is rebuilt when the workspace's passages change (checked with one cheap query per
+question), so a process never serves stale vectors for long and never reloads needlessly.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+
+from layan.answerbot.embeddings import DIM, from_bytes
+from layan.answerbot.models import Passage
+
+
+@dataclass(frozen=True)
+class Matrix:
+    version: tuple[int, int]
+    vectors: np.ndarray  # (n, DIM), unit length
+    article_ids: np.ndarray  # (n,)
+    languages: list[str]
+    kinds: list[str]
+    passage_ids: np.ndarray  # (n,)
+    is_question: np.ndarray  # (n,) bool
+    # One unit vector per article: the mean of its question vectors (its "prototype").
+    centroid_ids: np.ndarray  # (m,)
+    centroids: np.ndarray  # (m, DIM)
+
+
+_cache: dict[tuple[int, tuple[str, ...]], Matrix] = {}
+_lock = threading.Lock()
+
+
+def _version(workspace_id: int, visibility: tuple[str, ...]) -> tuple[int, int]:
+    stats = Passage.objects.filter(workspace_id=workspace_id, visibility__in=visibility).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    return int(stats["n"] or 0), int(stats["last"] or 0)
+
+
+def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matrix:
+    key = (workspace_id, visibility)
+    version = _version(workspace_id, visibility)
+    cached = _cache.get(key)
+    if cached and cached.version == version:
+        return cached
+    rows = list(
+        Passage.objects.filter(workspace_id=workspace_id, visibility__in=visibility)
+        .order_by("id")
+        .values_list("id", "article_id", "language", "kind", "vector")
+    )
+    vectors = (
+        np.vstack([from_bytes(bytes(row[4])) for row in rows])
+        if rows
+        else np.zeros((0, DIM), dtype=np.float32)
+    )
+    article_ids = np.array([row[1] for row in rows], dtype=np.int64)
+    is_question = np.array([row[3] == Passage.Kind.QUESTION for row in rows], dtype=bool)
+    centroid_ids = np.unique(article_ids[is_question]) if rows else np.zeros(0, dtype=np.int64)
+    centroids = np.zeros((len(centroid_ids), DIM), dtype=np.float32)
+    for position, article_id in enumerate(centroid_ids):
+        mean = vectors[(article_ids == article_id) & is_question].mean(axis=0)
+        centroids[position] = mean / (np.linalg.norm(mean) or 1.0)
+    built = Matrix(
+        version=version,
+        vectors=vectors,
+        article_ids=article_ids,
+        languages=[row[2] for row in rows],
+        kinds=[row[3] for row in rows],
+        passage_ids=np.array([row[0] for row in rows], dtype=np.int64),
+        is_question=is_question,
+        centroid_ids=centroid_ids,
+        centroids=centroids,
+    )
+    with _lock:
+        _cache[key] = built
+    return built
+
+
+# Ranking: how much the nearest question passages, the article prototypes and the lexical
+# engine each count. Chosen on the development set among plain settings (docs/answerbot.md).
+NEIGHBOURS = 10
+TEMPERATURE = 0.02
+CENTROID_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class Ranked:
+    article_id: int
+    # The fused score; the top article's share is what confidence is calibrated on.
+    score: float
+    # Best cosine similarity between the question and one of the article's questions.
+    similarity: float
+    passage_id: int
+    language: str
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    weights = np.exp((scores - scores.max()) / TEMPERATURE)
+    normalised: np.ndarray = weights / weights.sum()
+    return normalised
+
+
+def rank_articles(
+    question_vector: np.ndarray,
+    workspace_id: int,
+    visibility: tuple[str, ...],
+    lexical: list[tuple[int, float]],
+    limit: int = 10,
+) -> list[Ranked]:
+    """Articles ranked by three votes: the nearest question passages (k-NN), the similarity to
+    each article's prototype, and the lexical engine's normalised BM25 score."""
+    built = matrix(workspace_id, visibility)
+    fused: dict[int, float] = {}
+    best: dict[int, tuple[float, int, str]] = {}
+    if len(built.article_ids):
+        scores = built.vectors @ question_vector
+        questions = np.flatnonzero(built.is_question)
+        nearest = questions[np.argsort(-scores[questions])[:NEIGHBOURS]]
+        for index, weight in zip(nearest, _softmax(scores[nearest]), strict=True):
+            article_id = int(built.article_ids[index])
+            fused[article_id] = fused.get(article_id, 0.0) + float(weight)
+        if len(built.centroid_ids):
+            prototype = _softmax(built.centroids @ question_vector)
+            for article_id, weight in zip(built.centroid_ids, prototype, strict=True):
+                if weight > 1e-6:
+                    key = int(article_id)
+                    fused[key] = fused.get(key, 0.0) + CENTROID_WEIGHT * float(weight)
+        for index in np.argsort(-scores)[: NEIGHBOURS * 10]:
+            article_id = int(built.article_ids[index])
+            if article_id not in best and built.is_question[index]:
+                best[article_id] = (
+                    float(scores[index]),
+                    int(built.passage_ids[index]),
+                    built.languages[index],
+                )
+    if lexical:
+        top = max(score for _pk, score in lexical) or 1.0
+        for article_id, score in lexical:
+            fused[article_id] = fused.get(article_id, 0.0) + LEXICAL_WEIGHT * score / top
+    ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        Ranked(
+            article_id=article_id,
+            score=score,
+            similarity=best.get(article_id, (0.0, 0, ""))[0],
+            passage_id=best.get(article_id, (0.0, 0, ""))[1],
+            language=best.get(article_id, (0.0, 0, ""))[2],
+        )
+        for article_id, score in ranked
+    ]

@@ -1,0 +1,170 @@
+"""The answer bot: answer from the help center, or hand off to a person — never guess.
+
+`answer()` returns an `Answer` only when its calibrated confidence clears the workspace
+threshold; otherwise a `Handoff` says why (no content, low confidence, the customer asked for a
+person, or a sensitive topic such as a complaint).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layan.accounts.models import Workspace
+from layan.answerbot import retrieval
+from layan.answerbot.embeddings import embedder
+from layan.answerbot.models import Passage
+from layan.knowledge.models import Article, ArticleTranslation
+from layan.search import engine
+from layan.search.analysis import fold
+
+HANDOFF_FILE = Path(__file__).parent / "data" / "handoff.txt"
+CANDIDATES = 10
+# Confidence = logistic(W_BIAS + W_SCORE * fused score of the top article + W_MARGIN * its lead
+# over the runner-up + W_SIMILARITY * its best cosine similarity + W_AGREE * [the lexical
+# engine ranks it first too]). Fitted once on the development set (docs/answerbot.md): five
+# numbers, describing the scale of the model's scores rather than any particular sentences.
+W_BIAS = -9.81
+W_SCORE = 2.53
+W_MARGIN = 1.44
+W_SIMILARITY = 7.78
+W_AGREE = 1.2
+# Chosen for precision >= 0.95 on the development set: a wrong answer costs more than a handoff.
+DEFAULT_THRESHOLD = 0.9
+
+
+@dataclass(frozen=True)
+class Answer:
+    article: Article
+    translation: ArticleTranslation
+    passage: str
+    confidence: float
+    language: str
+    candidates: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    # "no_content", "low_confidence", "asked_for_person" or "sensitive".
+    reason: str
+    confidence: float = 0.0
+    candidates: list[int] = field(default_factory=list)
+
+
+@functools.cache
+def handoff_patterns() -> dict[tuple[str, str], list[re.Pattern[str]]]:
+    table: dict[tuple[str, str], list[re.Pattern[str]]] = {}
+    key = ("", "")
+    for line in HANDOFF_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            reason, language = line[1:-1].split()
+            key = (reason, language)
+        else:
+            table.setdefault(key, []).append(re.compile(line))
+    return table
+
+
+def _explicit_handoff(question: str) -> str | None:
+    text = fold(question)
+    # Every language's patterns apply: customers mix languages in one message.
+    for reason in ("person", "sensitive"):
+        for (pattern_reason, _language), patterns in handoff_patterns().items():
+            if pattern_reason == reason and any(p.search(text) for p in patterns):
+                return "asked_for_person" if reason == "person" else "sensitive"
+    return None
+
+
+def confidence(score: float, margin: float, similarity: float, agree: bool) -> float:
+    z = (
+        W_BIAS
+        + W_SCORE * score
+        + W_MARGIN * margin
+        + W_SIMILARITY * similarity
+        + W_AGREE * (1.0 if agree else 0.0)
+    )
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def answer(
+    *,
+    question: str,
+    workspace: Workspace,
+    language: str | None = None,
+    channel: str = "web",
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Answer | Handoff:
+    """Answer `question` from the workspace's public help center, or say why a person should."""
+    question = question.strip()[:1000]
+    reason = _explicit_handoff(question)
+    if reason:
+        return Handoff(reason=reason)
+    languages = list(dict.fromkeys([*(c for c in [language] if c), *workspace.languages]))
+    lexical = engine.search(
+        workspace_id=workspace.pk,
+        query=question,
+        languages=languages,
+        visibility=("public",),
+        limit=CANDIDATES,
+        # The dense side already tolerates misspellings; skipping this keeps answers fast.
+        correct_typos=False,
+    )
+    lexical_pairs = [(hit.object_id, hit.score) for hit in lexical]
+    model = embedder()
+    if model is not None and question:
+        vector = model.questions([question])[0]
+        ranking = retrieval.rank_articles(
+            vector, workspace.pk, ("public",), lexical_pairs, CANDIDATES
+        )
+    else:
+        ranking = [
+            retrieval.Ranked(article_id=pk, score=score, similarity=0.0, passage_id=0, language="")
+            for pk, score in lexical_pairs
+        ]
+    if not ranking:
+        return Handoff(reason="no_content")
+    ranked = [hit.article_id for hit in ranking]
+    top = ranking[0]
+    runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+    agree = bool(lexical_pairs) and lexical_pairs[0][0] == top.article_id
+    score = confidence(top.score, top.score - runner_up, top.similarity, agree)
+    chosen = top.article_id
+    lexical_ids = [pk for pk, _score in lexical_pairs]
+    candidates = ranked + [pk for pk in lexical_ids if pk not in ranked]
+    if score < threshold:
+        return Handoff(reason="low_confidence", confidence=score, candidates=candidates)
+    article = Article.objects.prefetch_related("translations").get(pk=chosen)
+    translations = {t.language: t for t in article.translations.all()}
+    # The customer's language when the article has it, else the language that matched.
+    answer_language = (
+        language
+        if language in translations
+        else top.language
+        if top.language in translations
+        else next(iter(translations))
+    )
+    translation = translations[answer_language]
+    return Answer(
+        article=article,
+        translation=translation,
+        passage=_best_section(article.pk, answer_language) or translation.title,
+        confidence=score,
+        language=answer_language,
+        candidates=candidates,
+    )
+
+
+def _best_section(article_id: int, language: str) -> str:
+    """The answer text to show: the article's first answer section in that language."""
+    return (
+        Passage.objects.filter(article_id=article_id, language=language, kind="section")
+        .order_by("position")
+        .values_list("text", flat=True)
+        .first()
+        or ""
+    )
