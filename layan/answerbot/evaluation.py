@@ -21,7 +21,6 @@ from django.utils.text import slugify
 
 from layan.accounts import services as accounts_services
 from layan.accounts.models import Workspace
-from layan.answerbot.index import article_passages_index
 from layan.answerbot.services import Answer, answer
 from layan.knowledge import services as knowledge_services
 from layan.knowledge.models import Article
@@ -101,8 +100,7 @@ def _load_collection(name: str, entries: list[dict[str, Any]]) -> tuple[Workspac
             questions="\n".join(entry.get("alt_questions") or []),
         )
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
-        knowledge_services.article_index(article_id=article.pk)
-        article_passages_index(article_id=article.pk)
+        knowledge_services.article_reindex(article_id=article.pk)
         ids[article.pk] = entry["id"]
     return workspace, ids
 

@@ -367,5 +367,5 @@ def load_knowledge(workspace: Workspace) -> None:
                 actor=author,
             )
         services.article_set_status(article=article, status=Article.Status.PUBLISHED)
-        # Index now, so search works before the worker first runs.
-        services.article_index(article_id=article.pk)
+        # Index now, so search and the answer bot work before the worker first runs.
+        services.article_reindex(article_id=article.pk)

@@ -296,3 +296,11 @@ def shipping_policy_save(
         for position, option in enumerate(options)
     )
     return policy
+
+
+def article_reindex(*, article_id: int) -> None:
+    """Everything derived from an article: search postings and the answer bot's passages."""
+    from layan.answerbot.index import article_passages_index
+
+    article_index(article_id=article_id)
+    article_passages_index(article_id=article_id)

@@ -5,9 +5,7 @@ from django.tasks import task
 
 @task()
 def article_index_task(*, article_id: int) -> None:
-    """Bring the search index in line with the article as it is now (idempotent)."""
-    from layan.answerbot.index import article_passages_index
-    from layan.knowledge.services import article_index
+    """Bring search and the answer bot in line with the article as it is now (idempotent)."""
+    from layan.knowledge.services import article_reindex
 
-    article_index(article_id=article_id)
-    article_passages_index(article_id=article_id)
+    article_reindex(article_id=article_id)

@@ -17,12 +17,12 @@ class Source:
 
 def sources() -> list[Source]:
     from layan.knowledge.models import Article
-    from layan.knowledge.services import article_index
+    from layan.knowledge.services import article_reindex
 
     return [
         Source(
             kind="article",
             ids=lambda: Article.objects.order_by("id").values_list("id", flat=True),
-            index=lambda pk: article_index(article_id=pk),
+            index=lambda pk: article_reindex(article_id=pk),
         ),
     ]
