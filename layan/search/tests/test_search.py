@@ -193,3 +193,53 @@ def test_chinese_is_segmented_and_keeps_single_characters() -> None:
 
 def test_mixed_scripts_are_handled_token_by_token() -> None:
     assert analyze("iPhone 15 充电器", "zh-hans")[:3] == ["iphon", "15", "充电"]
+
+
+def test_pruned_search_finds_the_same_best_documents_as_exact_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+
+    from layan.search import engine
+
+    rng = random.Random(7)
+    words = [
+        "order",
+        "ship",
+        "refund",
+        "card",
+        "bank",
+        "parcel",
+        "late",
+        "address",
+        "voucher",
+        "wallet",
+        "receipt",
+        "courier",
+        "damaged",
+        "colour",
+        "size",
+        "exchange",
+    ]
+    weights = [1 / rank for rank in range(1, len(words) + 1)]
+    for number in range(300):
+        document_index(
+            workspace_id=1,
+            kind="article",
+            object_id=number,
+            language="en",
+            visibility="public",
+            category_id=None,
+            fields={
+                "title": " ".join(rng.choices(words, weights, k=5)),
+                "questions": "",
+                "body": " ".join(rng.choices(words, weights, k=40)),
+            },
+        )
+    queries = ["damaged parcel", "voucher exchange size", "late courier", "refund card bank"]
+    monkeypatch.setattr(engine, "PRUNE_ABOVE", 10_000)
+    exact = [top(query, ("en",)) for query in queries]
+    monkeypatch.setattr(engine, "PRUNE_ABOVE", 50)
+    monkeypatch.setattr(engine, "CANDIDATES_PER_TERM", 60)
+    pruned = [top(query, ("en",)) for query in queries]
+    assert [ranking[:5] for ranking in pruned] == [ranking[:5] for ranking in exact]
