@@ -55,7 +55,15 @@ class Posting(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["term", "workspace_id", "language", "kind", "visibility", "-impact"],
+                fields=[
+                    "term",
+                    "workspace_id",
+                    "language",
+                    "kind",
+                    "visibility",
+                    "-impact",
+                    "document",
+                ],
                 name="search_posting_impact",
             ),
             models.Index(
