@@ -56,6 +56,15 @@ class Workspace(models.Model):
         default=120,
         help_text=_("Shown to customers while support is open: “we usually reply within …”."),
     )
+    reply_signature = models.TextField(
+        _("reply signature"),
+        default="{{ agent.name }}\n{{ workspace.name }}",
+        blank=True,
+        help_text=_(
+            "Added below every reply. Placeholders: {{ agent.name }}, {{ agent.first_name }},"
+            " {{ workspace.name }}."
+        ),
+    )
     created_at = models.DateTimeField(default=djtz.now)
 
     class Meta:

@@ -9,4 +9,8 @@ from layan.realtime import push
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "agent.availability_changed": [push.to_workspace_agents],
+    "conversation.created": [push.to_workspace_agents],
+    "conversation.updated": [push.to_workspace_agents],
+    "message.created": [push.to_workspace_agents],
+    "message.updated": [push.to_workspace_agents],
 }

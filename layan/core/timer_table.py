@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from layan.accounts.models import User
 from layan.accounts.services import agent_presence_expire
+from layan.conversations.models import Message
 from layan.core.timers import Timer
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.services import delivery_retry_due, inbound_retry_due, inbox_poll_due
 
 TIMERS: list[Timer] = [
     Timer(
@@ -12,5 +15,15 @@ TIMERS: list[Timer] = [
         model=User,
         due_field="presence_due_at",
         handler=agent_presence_expire,
+    ),
+    Timer(name="inbox.poll", model=Inbox, due_field="poll_due_at", handler=inbox_poll_due),
+    Timer(
+        name="inbound.retry", model=InboundRaw, due_field="retry_due_at", handler=inbound_retry_due
+    ),
+    Timer(
+        name="message.delivery_retry",
+        model=Message,
+        due_field="delivery_due_at",
+        handler=delivery_retry_due,
     ),
 ]

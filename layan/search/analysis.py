@@ -116,3 +116,127 @@ def query_words(text: str) -> list[str]:
         else:
             words.append(run)
     return words
+
+
+# Frequent function words: enough to tell Indonesian from English in a sentence or two.
+_FUNCTION_WORDS = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "is",
+            "are",
+            "was",
+            "were",
+            "to",
+            "of",
+            "in",
+            "on",
+            "for",
+            "with",
+            "my",
+            "your",
+            "you",
+            "i",
+            "it",
+            "this",
+            "that",
+            "have",
+            "has",
+            "not",
+            "can",
+            "could",
+            "would",
+            "please",
+            "thanks",
+            "thank",
+            "hello",
+            "hi",
+            "when",
+            "where",
+            "what",
+            "why",
+            "how",
+            "order",
+            "be",
+            "do",
+            "does",
+            "did",
+            "will",
+            "from",
+            "at",
+            "an",
+            "a",
+        ]
+    ),
+    "id": frozenset(
+        [
+            "yang",
+            "dan",
+            "di",
+            "ke",
+            "dari",
+            "ini",
+            "itu",
+            "saya",
+            "kami",
+            "kita",
+            "anda",
+            "tidak",
+            "belum",
+            "sudah",
+            "bisa",
+            "untuk",
+            "dengan",
+            "ada",
+            "apa",
+            "kapan",
+            "bagaimana",
+            "kenapa",
+            "mohon",
+            "tolong",
+            "terima",
+            "kasih",
+            "pesanan",
+            "barang",
+            "sampai",
+            "juga",
+            "akan",
+            "atau",
+            "karena",
+            "jika",
+            "kalau",
+            "sih",
+            "nya",
+            "gak",
+            "nggak",
+            "dong",
+            "ya",
+            "halo",
+            "selamat",
+            "pagi",
+        ]
+    ),
+}
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+def detect_language(text: str, candidates: list[str]) -> str:
+    """The most likely of `candidates` ("en", "id", "zh-hans") for free text, or "".
+
+    Han characters decide Chinese; otherwise function words decide between English and
+    Indonesian. Cheap and predictable, which is what routing and analysis need.
+    """
+    sample = fold(text[:4000])
+    han = len(re.findall(rf"[{HAN}]", sample))
+    latin_words = _LATIN_WORD.findall(sample)
+    if "zh-hans" in candidates and han and han * 2 >= len(latin_words):
+        return "zh-hans"
+    scores = {
+        code: sum(1 for word in latin_words if word in words)
+        for code, words in _FUNCTION_WORDS.items()
+        if code in candidates
+    }
+    if not scores or max(scores.values()) == 0:
+        return ""
+    return max(scores, key=lambda code: scores[code])

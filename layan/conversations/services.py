@@ -1,0 +1,594 @@
+"""Writes for conversations: receive a message, reply, note, assign, status, tags.
+
+Every state change writes a ConversationEvent (the timeline) and publishes a domain event that
+`layan.core.event_handlers` turns into realtime pushes after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from layan.accounts.models import Team, User, Workspace
+from layan.conversations import placeholders
+from layan.conversations.models import (
+    Attachment,
+    Conversation,
+    ConversationEvent,
+    Message,
+    Tag,
+    WorkspaceCounter,
+)
+from layan.core.events import Event, publish
+from layan.customers.models import Customer
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.types import InboundAttachment, InboundMessage
+from layan.search.analysis import detect_language
+
+# A reply to a conversation closed longer ago than this starts a new (follow-up) conversation.
+SUBJECT_MATCH_WINDOW = dt.timedelta(days=14)
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*((re|fw|fwd|aw|wg|sv|vs|balas|bls|trs|teruskan|回复|回覆|答复|转发|轉寄)\s*(\[\d+\])?\s*[:：]\s*"
+    r"|\[#\d+\]\s*)",
+    re.IGNORECASE,
+)
+
+
+def subject_key(subject: str) -> str:
+    """A subject without reply/forward prefixes and ticket numbers, for matching threads."""
+    previous = None
+    key = subject
+    while key != previous:
+        previous = key
+        key = _SUBJECT_PREFIX.sub("", key)
+    key = re.sub(r"\[#\d+\]", "", key)
+    return " ".join(key.casefold().split())[:255]
+
+
+def timeline_add(
+    *, conversation: Conversation, actor: User | None, kind: str, data: dict[str, object]
+) -> ConversationEvent:
+    return ConversationEvent.objects.create(
+        conversation=conversation, actor=actor, kind=kind, data=data
+    )
+
+
+def _publish(name: str, conversation: Conversation, **payload: object) -> None:
+    publish(
+        Event(
+            name=name,
+            workspace_id=conversation.workspace_id,
+            payload={"conversation": conversation.pk, "number": conversation.number, **payload},
+        )
+    )
+
+
+def _next_number(workspace_id: int) -> int:
+    # The UPDATE takes the row lock (PostgreSQL) / the write lock (SQLite) until commit, so
+    # numbers are handed out one at a time and never twice.
+    updated = WorkspaceCounter.objects.filter(workspace_id=workspace_id).update(
+        last_conversation_number=F("last_conversation_number") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                WorkspaceCounter.objects.create(
+                    workspace_id=workspace_id, last_conversation_number=1
+                )
+            return 1
+        except IntegrityError:
+            return _next_number(workspace_id)
+    return WorkspaceCounter.objects.values_list("last_conversation_number", flat=True).get(
+        workspace_id=workspace_id
+    )
+
+
+def conversation_create(
+    *,
+    inbox: Inbox,
+    customer: Customer,
+    subject: str,
+    actor: User | None = None,
+    language: str = "",
+    now: dt.datetime | None = None,
+    data: dict[str, object] | None = None,
+) -> Conversation:
+    now = now or timezone.now()
+    conversation = Conversation.objects.create(
+        workspace_id=inbox.workspace_id,
+        number=_next_number(inbox.workspace_id),
+        subject=subject[:255],
+        subject_key=subject_key(subject),
+        inbox=inbox,
+        customer=customer,
+        team_id=inbox.team_id,
+        language=language,
+        reply_token=get_random_string(16, TOKEN_ALPHABET),
+        created_at=now,
+        last_activity_at=now,
+    )
+    timeline_add(
+        conversation=conversation,
+        actor=actor,
+        kind=ConversationEvent.Kind.CREATED,
+        data={"inbox": inbox.name, **(data or {})},
+    )
+    _publish("conversation.created", conversation)
+    return conversation
+
+
+def thread_find(
+    *, inbox: Inbox, customer: Customer, inbound: InboundMessage, now: dt.datetime
+) -> Conversation | None:
+    """The conversation an inbound message continues, in the order of docs/architecture.md."""
+    workspace_id = inbox.workspace_id
+    if inbound.references:
+        earlier = (
+            Message.objects.filter(
+                conversation__workspace_id=workspace_id, external_id__in=inbound.references[-50:]
+            )
+            .select_related("conversation")
+            .order_by("-id")
+            .first()
+        )
+        if earlier is not None:
+            return earlier.conversation
+    if inbound.thread_tokens:
+        by_token = Conversation.objects.filter(
+            workspace_id=workspace_id, reply_token__in=inbound.thread_tokens
+        ).first()
+        if by_token is not None:
+            return by_token
+    if inbound.conversation_number is not None:
+        # A number alone is guessable: it only threads mail from that conversation's customer.
+        by_number = Conversation.objects.filter(
+            workspace_id=workspace_id, number=inbound.conversation_number, customer=customer
+        ).first()
+        if by_number is not None:
+            return by_number
+    key = subject_key(inbound.subject)
+    if key:
+        return (
+            Conversation.objects.filter(
+                workspace_id=workspace_id,
+                inbox=inbox,
+                customer=customer,
+                subject_key=key,
+                status__in=Conversation.OPEN_STATUSES,
+                last_activity_at__gte=now - SUBJECT_MATCH_WINDOW,
+            )
+            .order_by("-last_activity_at")
+            .first()
+        )
+    return None
+
+
+def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]) -> None:
+    saved = []
+    for item in attachments:
+        attachment = Attachment(
+            message=message,
+            filename=item.filename[:255],
+            content_type=item.content_type[:120],
+            size=len(item.content),
+            content_id=item.content_id[:255],
+            is_inline=item.is_inline,
+        )
+        attachment.file.save(
+            item.filename[-100:] or "attachment", ContentFile(item.content), save=False
+        )
+        saved.append(attachment)
+    Attachment.objects.bulk_create(saved)
+    if message.html and any(item.content_id for item in saved):
+        html = message.html
+        for attachment in saved:
+            if attachment.content_id:
+                html = html.replace(f"cid:{attachment.content_id}", attachment.file.url)
+        message.html = html
+        message.save(update_fields=["html"])
+
+
+@dataclass(frozen=True)
+class Received:
+    conversation: Conversation
+    message: Message
+    duplicate: bool
+    created_conversation: bool
+
+
+def message_receive(
+    *,
+    inbox: Inbox,
+    customer: Customer,
+    inbound: InboundMessage,
+    raw: InboundRaw | None = None,
+    now: dt.datetime | None = None,
+) -> Received:
+    """Store a customer's message in the conversation it continues, or in a new one.
+
+    Idempotent: a message whose channel id this inbox already has is not stored again, even
+    when two deliveries race (the unique constraint decides; the loser reports a duplicate).
+    """
+    now = now or timezone.now()
+    if inbound.external_id:
+        existing = (
+            Message.objects.filter(inbox=inbox, external_id=inbound.external_id)
+            .select_related("conversation")
+            .first()
+        )
+        if existing is not None:
+            return Received(existing.conversation, existing, True, False)
+    conversation = thread_find(inbox=inbox, customer=customer, inbound=inbound, now=now)
+    created = False
+    if conversation is not None and conversation.status == Conversation.Status.CLOSED:
+        previous = conversation
+        conversation = conversation_create(
+            inbox=inbox,
+            customer=customer,
+            subject=inbound.subject or previous.subject,
+            now=now,
+            data={"follow_up_of": previous.number},
+        )
+        created = True
+    elif conversation is None:
+        conversation = conversation_create(
+            inbox=inbox,
+            customer=customer,
+            subject=inbound.subject,
+            language=inbound.language,
+            now=now,
+        )
+        created = True
+    # Re-read under the row lock: an agent may be changing the conversation right now.
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                conversation=conversation,
+                inbox=inbox,
+                direction=Message.Direction.INBOUND,
+                author_kind=Message.Author.CUSTOMER,
+                text=inbound.text,
+                full_text=inbound.full_text if inbound.full_text != inbound.text else "",
+                html=inbound.html,
+                external_id=inbound.external_id,
+                sender=inbound.sender_address,
+                recipients=inbound.recipients[:50],
+                headers=inbound.headers,
+                raw=raw,
+                created_at=now,
+            )
+    except IntegrityError:
+        existing = Message.objects.select_related("conversation").get(
+            inbox=inbox, external_id=inbound.external_id
+        )
+        return Received(existing.conversation, existing, True, False)
+    _save_attachments(message, inbound.attachments)
+    _after_customer_message(conversation=conversation, message=message, now=now)
+    _publish("message.created", conversation, message=message.pk)
+    return Received(conversation, message, False, created)
+
+
+def _after_customer_message(
+    *, conversation: Conversation, message: Message, now: dt.datetime
+) -> None:
+    conversation.message_count += 1
+    conversation.preview = " ".join(message.text.split())[:200]
+    conversation.last_activity_at = now
+    conversation.last_customer_message_at = now
+    conversation.first_customer_message_at = conversation.first_customer_message_at or now
+    conversation.waiting_since = conversation.waiting_since or now
+    if not conversation.language:
+        workspace = Workspace.objects.only("languages").get(pk=conversation.workspace_id)
+        conversation.language = detect_language(
+            f"{conversation.subject}\n{message.text}", workspace.languages
+        )
+    if conversation.status == Conversation.Status.SOLVED:
+        conversation.reopen_count += 1
+        conversation.reopened_at = now
+        conversation.solved_at = None
+        timeline_add(
+            conversation=conversation, actor=None, kind=ConversationEvent.Kind.REOPENED, data={}
+        )
+    if conversation.status in {
+        Conversation.Status.PENDING,
+        Conversation.Status.ON_HOLD,
+        Conversation.Status.SOLVED,
+    }:
+        timeline_add(
+            conversation=conversation,
+            actor=None,
+            kind=ConversationEvent.Kind.STATUS,
+            data={"from": conversation.status, "to": Conversation.Status.OPEN},
+        )
+        conversation.status = Conversation.Status.OPEN
+    conversation.save()
+
+
+def signature_for(*, agent: User, workspace: Workspace) -> str:
+    values = placeholders.context_for(agent=agent, workspace=workspace)
+    return placeholders.render(workspace.reply_signature, values).strip()
+
+
+def reply_send(
+    *,
+    conversation: Conversation,
+    agent: User,
+    text: str,
+    attachments: Iterable[InboundAttachment] = (),
+    status: str | None = None,
+    now: dt.datetime | None = None,
+) -> Message:
+    """An agent's reply, signed with their name, queued for delivery on its channel."""
+    from layan.inboxes import registry
+    from layan.inboxes.tasks import deliver_task
+
+    text = text.strip()
+    attachments = list(attachments)
+    if not text and not attachments:
+        raise ValidationError(_("Write a reply first."))
+    if status is not None and status not in Conversation.Status.values:
+        raise ValidationError(_("Unknown status."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update()
+            .select_related("inbox", "workspace")
+            .get(pk=conversation.pk)
+        )
+        adapter = registry.adapter_for(conversation.inbox.kind)
+        signature = signature_for(agent=agent, workspace=conversation.workspace)
+        body = f"{text}\n\n{signature}" if signature else text
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox=conversation.inbox,
+            direction=Message.Direction.OUTBOUND,
+            author_kind=Message.Author.AGENT,
+            author_agent=agent,
+            text=body,
+            external_id=adapter.new_external_id(conversation=conversation),
+            sender=conversation.inbox.address,
+            delivery=Message.Delivery.QUEUED if adapter.can_send else Message.Delivery.NONE,
+            created_at=now,
+        )
+        _save_attachments(message, attachments)
+        if conversation.assignee_id is None:
+            # Whoever answers first owns the conversation: fewer hand-offs, one voice.
+            _assign(conversation=conversation, assignee=agent, actor=agent)
+        conversation.message_count += 1
+        conversation.agent_reply_count += 1
+        conversation.first_agent_reply_at = conversation.first_agent_reply_at or now
+        conversation.last_agent_reply_at = now
+        conversation.last_activity_at = now
+        conversation.waiting_since = None
+        conversation.preview = " ".join(text.split())[:200]
+        new_status = status or (
+            Conversation.Status.OPEN
+            if conversation.status == Conversation.Status.NEW
+            else conversation.status
+        )
+        _set_status(conversation=conversation, status=new_status, actor=agent, now=now)
+        conversation.save()
+        _publish("message.created", conversation, message=message.pk)
+        if adapter.can_send:
+            transaction.on_commit(lambda: deliver_task.enqueue(message_id=message.pk))
+    return message
+
+
+def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
+    """An internal note: visible to agents only, never delivered (see inboxes.services)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write a note first."))
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox_id=conversation.inbox_id,
+            direction=Message.Direction.INTERNAL,
+            author_kind=Message.Author.AGENT,
+            author_agent=agent,
+            is_note=True,
+            text=text,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            message_count=F("message_count") + 1, last_activity_at=timezone.now()
+        )
+        _publish("message.created", conversation, message=message.pk)
+    return message
+
+
+def _assign(*, conversation: Conversation, assignee: User | None, actor: User | None) -> None:
+    previous = conversation.assignee
+    if (previous.pk if previous else None) == (assignee.pk if assignee else None):
+        return
+    if assignee is not None and assignee.workspace_id != conversation.workspace_id:
+        raise ValidationError(_("That agent is not in this workspace."))
+    kind = (
+        ConversationEvent.Kind.TRANSFERRED
+        if previous is not None and assignee is not None
+        else ConversationEvent.Kind.ASSIGNED
+    )
+    timeline_add(
+        conversation=conversation,
+        actor=actor,
+        kind=kind,
+        data={
+            "from": previous.name if previous else None,
+            "to": assignee.name if assignee else None,
+        },
+    )
+    conversation.assignee = assignee
+
+
+def _set_status(
+    *, conversation: Conversation, status: str, actor: User | None, now: dt.datetime
+) -> None:
+    if status == conversation.status:
+        return
+    timeline_add(
+        conversation=conversation,
+        actor=actor,
+        kind=ConversationEvent.Kind.STATUS,
+        data={"from": conversation.status, "to": status},
+    )
+    if status == Conversation.Status.SOLVED:
+        conversation.solved_at = now
+    elif status == Conversation.Status.CLOSED:
+        conversation.closed_at = now
+        conversation.solved_at = conversation.solved_at or now
+    else:
+        conversation.solved_at = None
+        conversation.closed_at = None
+    if status in {Conversation.Status.SOLVED, Conversation.Status.CLOSED}:
+        conversation.waiting_since = None
+    conversation.status = status
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an agent changed on a conversation; None means "leave as it is"."""
+
+    status: str | None = None
+    priority: int | None = None
+    assignee: User | None = None
+    unassign: bool = False
+    team: Team | None = None
+    no_team: bool = False
+    tags: list[str] | None = None
+
+
+def conversation_update(
+    *, conversation: Conversation, actor: User, changes: Changes
+) -> Conversation:
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update()
+            .select_related("assignee", "team")
+            .get(pk=conversation.pk)
+        )
+        if changes.status is not None:
+            if changes.status not in Conversation.Status.values:
+                raise ValidationError(_("Unknown status."))
+            _set_status(conversation=conversation, status=changes.status, actor=actor, now=now)
+        if changes.priority is not None and changes.priority != conversation.priority:
+            if changes.priority not in Conversation.Priority.values:
+                raise ValidationError(_("Unknown priority."))
+            timeline_add(
+                conversation=conversation,
+                actor=actor,
+                kind=ConversationEvent.Kind.PRIORITY,
+                data={"from": conversation.priority, "to": changes.priority},
+            )
+            conversation.priority = changes.priority
+        if changes.assignee is not None or changes.unassign:
+            _assign(conversation=conversation, assignee=changes.assignee, actor=actor)
+        if changes.team is not None or changes.no_team:
+            team = changes.team
+            if team is not None and team.workspace_id != conversation.workspace_id:
+                raise ValidationError(_("That team is not in this workspace."))
+            if (team.pk if team else None) != conversation.team_id:
+                timeline_add(
+                    conversation=conversation,
+                    actor=actor,
+                    kind=ConversationEvent.Kind.TEAM,
+                    data={
+                        "from": conversation.team.name if conversation.team else None,
+                        "to": team.name if team else None,
+                    },
+                )
+                conversation.team = team
+        if changes.tags is not None:
+            _set_tags(conversation=conversation, names=changes.tags, actor=actor)
+        conversation.save()
+        _publish("conversation.updated", conversation)
+    return conversation
+
+
+def _set_tags(*, conversation: Conversation, names: list[str], actor: User | None) -> None:
+    wanted = {" ".join(name.split())[:60] for name in names if name.strip()}
+    current = {tag.name: tag for tag in conversation.tags.all()}
+    for name in sorted(wanted - set(current)):
+        tag, _created = Tag.objects.get_or_create(workspace_id=conversation.workspace_id, name=name)
+        conversation.tags.add(tag)
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind=ConversationEvent.Kind.TAGGED,
+            data={"tag": name},
+        )
+    for name in sorted(set(current) - wanted):
+        conversation.tags.remove(current[name])
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind=ConversationEvent.Kind.UNTAGGED,
+            data={"tag": name},
+        )
+
+
+def conversations_bulk_update(
+    *, workspace: Workspace, actor: User, ids: list[int], changes: Changes, add_tag: str = ""
+) -> int:
+    """Apply the same change to many conversations (each gets its own timeline rows)."""
+    count = 0
+    for conversation in Conversation.objects.filter(workspace=workspace, pk__in=ids[:500]):
+        if add_tag:
+            names = [tag.name for tag in conversation.tags.all()] + [add_tag]
+            changes = Changes(**{**changes.__dict__, "tags": names})
+        conversation_update(conversation=conversation, actor=actor, changes=changes)
+        count += 1
+    return count
+
+
+def conversation_open_for_customer(
+    *,
+    inbox: Inbox,
+    customer: Customer,
+    agent: User,
+    subject: str,
+    text: str,
+    send: bool,
+) -> Conversation:
+    """An agent opens a conversation on a customer's behalf (a call, a walk-in, an outbound email).
+
+    With `send`, the text is the first outbound message (emailed on an email inbox); otherwise
+    it is logged as what the customer told us.
+    """
+    if not subject.strip():
+        raise ValidationError(_("Enter a subject."))
+    with transaction.atomic():
+        conversation = conversation_create(
+            inbox=inbox,
+            customer=customer,
+            subject=subject,
+            actor=agent,
+            data={"opened_by": agent.name},
+        )
+        _assign(conversation=conversation, assignee=agent, actor=agent)
+        conversation.save()
+        if send:
+            reply_send(conversation=conversation, agent=agent, text=text)
+        elif text.strip():
+            message = Message.objects.create(
+                conversation=conversation,
+                inbox=inbox,
+                direction=Message.Direction.INBOUND,
+                author_kind=Message.Author.CUSTOMER,
+                text=text.strip(),
+                headers={"logged_by": agent.name},
+            )
+            _after_customer_message(conversation=conversation, message=message, now=timezone.now())
+    return conversation

@@ -1,0 +1,196 @@
+"""Finding, creating and merging customers. A customer is found by any of their identities."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layan.accounts.models import User, Workspace
+from layan.customers.models import Company, Customer, CustomerMerge, Identity
+
+
+def identity_normalize(*, kind: str, address: str) -> str:
+    """The one spelling an identity is stored and looked up under."""
+    address = address.strip()
+    if kind == Identity.Kind.EMAIL:
+        return address.lower()
+    if kind in {Identity.Kind.PHONE, Identity.Kind.WHATSAPP}:
+        return re.sub(r"[^0-9]", "", address)
+    if kind in {Identity.Kind.INSTAGRAM, Identity.Kind.TELEGRAM}:
+        return address.lstrip("@").lower()
+    return address
+
+
+def customer_find(*, workspace: Workspace, kind: str, address: str) -> Customer | None:
+    normalized = identity_normalize(kind=kind, address=address)
+    identity = (
+        Identity.objects.select_related("customer")
+        .filter(workspace=workspace, kind=kind, address=normalized)
+        .first()
+    )
+    return identity.customer if identity else None
+
+
+def _company_for_email(*, workspace: Workspace, address: str) -> Company | None:
+    domain = address.rpartition("@")[2]
+    if not domain:
+        return None
+    return Company.objects.filter(workspace=workspace, domain__iexact=domain).first()
+
+
+def customer_resolve(
+    *,
+    workspace: Workspace,
+    kind: str,
+    address: str,
+    name: str = "",
+    language: str = "",
+) -> Customer:
+    """The customer behind this identity, created (with the identity) when new.
+
+    Safe under concurrency: two deliveries from a new sender create one customer (the unique
+    identity constraint decides; the loser re-reads the winner's row).
+    """
+    normalized = identity_normalize(kind=kind, address=address)
+    if not normalized:
+        raise ValidationError(_("The sender's address is empty."))
+    found = customer_find(workspace=workspace, kind=kind, address=normalized)
+    if found is not None:
+        changed = []
+        if name and not found.name:
+            found.name = name
+            changed.append("name")
+        if language and not found.language:
+            found.language = language
+            changed.append("language")
+        if changed:
+            found.save(update_fields=changed)
+        return found
+    company = (
+        _company_for_email(workspace=workspace, address=normalized)
+        if kind == Identity.Kind.EMAIL
+        else None
+    )
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                workspace=workspace, name=name[:160], language=language, company=company
+            )
+            Identity.objects.create(
+                workspace=workspace, customer=customer, kind=kind, address=normalized
+            )
+    except IntegrityError:
+        found = customer_find(workspace=workspace, kind=kind, address=normalized)
+        if found is None:
+            raise
+        return found
+    return customer
+
+
+@transaction.atomic
+def identity_add(*, customer: Customer, kind: str, address: str) -> Identity:
+    normalized = identity_normalize(kind=kind, address=address)
+    if not normalized:
+        raise ValidationError(_("Enter an address."))
+    owner = customer_find(workspace=customer.workspace, kind=kind, address=normalized)
+    if owner is not None and owner.pk != customer.pk:
+        raise ValidationError(
+            _("%(address)s already belongs to %(customer)s: merge the two customers instead.")
+            % {"address": normalized, "customer": owner}
+        )
+    identity, _created = Identity.objects.get_or_create(
+        workspace=customer.workspace,
+        kind=kind,
+        address=normalized,
+        defaults={"customer": customer},
+    )
+    return identity
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    customer: Customer,
+    name: str,
+    language: str,
+    timezone_name: str,
+    company: Company | None,
+    notes: str,
+    tags: list[str],
+) -> Customer:
+    customer.name = name
+    customer.language = language
+    customer.timezone = timezone_name
+    customer.company = company
+    customer.notes = notes
+    customer.tags = sorted({tag.strip() for tag in tags if tag.strip()})
+    customer.full_clean(exclude=["workspace", "merged_into"])
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_merge(*, source: Customer, target: Customer, actor: User | None) -> CustomerMerge:
+    """Move every identity and conversation of `source` to `target`; undo with customer_unmerge."""
+    from layan.conversations.models import Conversation
+    from layan.conversations.services import timeline_add
+
+    if source.pk == target.pk or source.workspace_id != target.workspace_id:
+        raise ValidationError(_("Choose two different customers of this workspace."))
+    if source.merged_into_id is not None:
+        raise ValidationError(_("This customer was already merged."))
+    identity_ids = list(source.identities.values_list("pk", flat=True))
+    conversation_ids = list(source.conversations.values_list("pk", flat=True))
+    merge = CustomerMerge.objects.create(
+        workspace_id=source.workspace_id,
+        source=source,
+        target=target,
+        actor=actor,
+        identity_ids=identity_ids,
+        conversation_ids=conversation_ids,
+    )
+    Identity.objects.filter(pk__in=identity_ids).update(customer=target)
+    Conversation.objects.filter(pk__in=conversation_ids).update(customer=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    for conversation in Conversation.objects.filter(pk__in=conversation_ids):
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind="merged",
+            data={"from": str(source), "to": str(target), "merge": merge.pk},
+        )
+    return merge
+
+
+@transaction.atomic
+def customer_unmerge(*, merge: CustomerMerge, actor: User | None) -> Customer:
+    """Give the merged customer back exactly what it had (identities added later stay)."""
+    from layan.conversations.models import Conversation
+    from layan.conversations.services import timeline_add
+
+    if merge.undone_at is not None:
+        raise ValidationError(_("This merge was already undone."))
+    source = merge.source
+    Identity.objects.filter(pk__in=merge.identity_ids, customer=merge.target).update(
+        customer=source
+    )
+    Conversation.objects.filter(pk__in=merge.conversation_ids, customer=merge.target).update(
+        customer=source
+    )
+    source.merged_into = None
+    source.save(update_fields=["merged_into"])
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    for conversation in Conversation.objects.filter(pk__in=merge.conversation_ids):
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind="unmerged",
+            data={"from": str(merge.target), "to": str(source), "merge": merge.pk},
+        )
+    return source

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InboxesConfig(AppConfig):
+    name = "layan.inboxes"
+    label = "inboxes"

@@ -1,0 +1,49 @@
+"""Channel adapters by inbox kind. An adapter translates; services decide.
+
+Each adapter lives in its own package (`layan/inboxes/<kind>/`) and provides:
+- `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
+- `validate_config(config: dict) -> dict` (raises ValidationError),
+- `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
+- `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from layan.inboxes.types import InboundMessage
+
+
+class DeliveryError(Exception):
+    """Sending failed. `permanent` failures are not retried (bad address, rejected content)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Adapter(Protocol):
+    kind: str
+    can_send: bool
+
+    def parse_inbound(self, payload: bytes) -> InboundMessage: ...
+
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]: ...
+
+    def new_external_id(self, *, conversation: Any) -> str: ...
+
+    def send(self, *, message: Any) -> None: ...
+
+
+def adapters() -> dict[str, Adapter]:
+    from layan.inboxes.email.adapter import EmailAdapter
+    from layan.inboxes.phone.adapter import PhoneAdapter
+
+    return {"email": EmailAdapter(), "phone": PhoneAdapter()}
+
+
+def adapter_for(kind: str) -> Adapter:
+    try:
+        return adapters()[kind]
+    except KeyError:
+        raise LookupError(f"no channel adapter for inbox kind {kind!r}") from None

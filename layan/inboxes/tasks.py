@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def deliver_task(*, message_id: int) -> str:
+    """Send one outbound message (idempotent: a sent or claimed message is not sent again)."""
+    from layan.inboxes.services import message_deliver
+
+    return message_deliver(message_id=message_id)
+
+
+@task()
+def inbound_process_task(*, raw_id: int) -> str:
+    from layan.inboxes.services import inbound_process
+
+    return inbound_process(raw_id=raw_id).status
+
+
+@task()
+def imap_poll_task(*, inbox_id: int) -> int:
+    """Fetch new mail from one inbox's IMAP mailbox; returns how many messages were stored."""
+    from layan.inboxes.email.imap import inbox_poll
+
+    return inbox_poll(inbox_id=inbox_id).stored
