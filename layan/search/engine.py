@@ -22,16 +22,6 @@ B = 0.75
 MAX_QUERY_TERMS = 32
 # Terms found in more than this share of the searched documents are skipped (see _bm25).
 COMMON_SHARE = 0.9
-# Above this many documents, each term offers only its highest-impact postings as candidates,
-# and exact BM25 is computed for those candidates alone (pruned term-at-a-time).
-PRUNE_ABOVE = 2000
-CANDIDATES_PER_TERM = 400
-REFERENCE_LENGTH = 200.0
-
-
-def impact(weight: float, length: float) -> float:
-    """BM25's saturation of a term's weight in a document of `length`, at a fixed average."""
-    return weight * (K1 + 1) / (weight + K1 * (1 - B + B * length / REFERENCE_LENGTH))
 
 
 @dataclass(frozen=True)
@@ -78,8 +68,7 @@ def document_index(
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (document_id, term, weight, workspace_id, language, kind, "  # noqa: S608
-            "visibility, category_id, length, impact) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "visibility, category_id, length) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 (
                     document.pk,
@@ -91,7 +80,6 @@ def document_index(
                     visibility,
                     category_id,
                     length,
-                    impact(weight, length),
                 )
                 for term, weight in weights.items()
             ],
@@ -169,15 +157,6 @@ def _bm25(
     frequencies = selective or frequencies
     if not frequencies:
         return []
-    if total > PRUNE_ABOVE:
-        candidates: set[int] = set()
-        for term in frequencies:
-            candidates.update(
-                Posting.objects.filter(**scope, term=term)
-                .order_by("-impact", "document_id")
-                .values_list("document_id", flat=True)[:CANDIDATES_PER_TERM]
-            )
-        postings = postings.filter(document_id__in=sorted(candidates))
     term_factor = Case(
         *[
             When(

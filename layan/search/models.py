@@ -48,24 +48,9 @@ class Posting(models.Model):
     visibility = models.CharField(max_length=10)
     category_id = models.BigIntegerField(null=True)
     length = models.FloatField()
-    # BM25's term-frequency part against a fixed reference length: orders a term's postings so a
-    # search can take the most promising documents first (see engine.CANDIDATES_PER_TERM).
-    impact = models.FloatField()
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=[
-                    "term",
-                    "workspace_id",
-                    "language",
-                    "kind",
-                    "visibility",
-                    "-impact",
-                    "document",
-                ],
-                name="search_posting_impact",
-            ),
             models.Index(
                 fields=[
                     "term",
@@ -79,7 +64,7 @@ class Posting(models.Model):
                     "category_id",
                 ],
                 name="search_posting_cover",
-            ),
+            )
         ]
 
     def __str__(self) -> str:
