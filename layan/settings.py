@@ -148,6 +148,16 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(config.env_str("LAYAN_MEDIA_DIR", str(VAR_DIR / "media")))
 SERVE_MEDIA = config.env_bool("LAYAN_SERVE_MEDIA", True)
+# Message attachments: never under /media/; served to signed-in agents by a view.
+PRIVATE_MEDIA_ROOT = Path(config.env_str("LAYAN_PRIVATE_MEDIA_DIR", str(VAR_DIR / "private")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
+}
 # WhiteNoise serves files straight from the installed packages, so no collectstatic step is
 # needed on the embedded default; `layan serve` still collects them for a reverse proxy.
 WHITENOISE_USE_FINDERS = True

@@ -3,6 +3,10 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.conversations import macro_views
+from layan.conversations import views as conversations
+from layan.customers import views as customers
+from layan.inboxes import views as inboxes
 from layan.knowledge import desk_views as knowledge
 from layan.sla import views as sla_views
 
@@ -10,6 +14,25 @@ app_name = "desk"
 
 urlpatterns = [
     path("", desk.home, name="home"),
+    path("conversations/", conversations.inbox, name="inbox"),
+    path("conversations/new/", conversations.conversation_new, name="conversation_new"),
+    path("conversations/bulk/", conversations.bulk, name="bulk"),
+    path("conversations/<int:number>/", conversations.conversation, name="conversation"),
+    path("conversations/<int:number>/thread/", conversations.thread, name="thread"),
+    path("conversations/<int:number>/reply/", conversations.reply, name="reply"),
+    path("conversations/<int:number>/update/", conversations.update, name="conversation_update"),
+    path(
+        "conversations/<int:number>/macros/<int:macro_id>/",
+        conversations.macro_text,
+        name="macro_text",
+    ),
+    path("messages/<int:message_id>/source/", conversations.message_source, name="message_source"),
+    path("messages/<int:message_id>/retry/", conversations.message_retry, name="message_retry"),
+    path("attachments/<int:attachment_id>/", conversations.attachment, name="attachment"),
+    path("customers/<int:customer_id>/", customers.customer, name="customer"),
+    path("customers/<int:customer_id>/identities/", customers.identity_add, name="identity_add"),
+    path("customers/<int:customer_id>/merge/", customers.merge, name="customer_merge"),
+    path("customers/merges/<int:merge_id>/undo/", customers.unmerge, name="customer_unmerge"),
     path("knowledge/", knowledge.articles, name="articles"),
     path("knowledge/new/", knowledge.article_new, name="article_new"),
     path("knowledge/preview/", knowledge.preview, name="article_preview"),
@@ -41,6 +64,19 @@ urlpatterns = [
     path("settings/teams/new/", settings.team_edit, name="team_new"),
     path("settings/teams/<int:team_id>/", settings.team_edit, name="team_edit"),
     path("settings/teams/<int:team_id>/delete/", settings.team_delete, name="team_delete"),
+    path("settings/inboxes/", inboxes.inbox_list, name="inboxes"),
+    path("settings/inboxes/new/", inboxes.inbox_edit, name="inbox_new"),
+    path("settings/inboxes/<int:inbox_id>/", inboxes.inbox_edit, name="inbox_edit"),
+    path("settings/inboxes/failed/", inboxes.inbound_failed, name="inbound_failed"),
+    path("settings/inboxes/failed/<int:raw_id>/", inboxes.inbound_source, name="inbound_source"),
+    path(
+        "settings/inboxes/failed/<int:raw_id>/reprocess/",
+        inboxes.inbound_reprocess,
+        name="inbound_reprocess",
+    ),
+    path("settings/macros/", macro_views.macros, name="macros"),
+    path("settings/macros/<int:macro_id>/", macro_views.macros, name="macro_edit"),
+    path("settings/macros/<int:macro_id>/delete/", macro_views.macro_delete, name="macro_delete"),
     path("settings/skills/", settings.skills_settings, name="skills"),
     path("settings/skills/<int:skill_id>/delete/", settings.skill_delete, name="skill_delete"),
 ]

@@ -44,8 +44,12 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
             "default_language",
             "languages",
             "reply_within_minutes",
+            "reply_signature",
         ]
-        widgets = {"brand_colour": forms.TextInput(attrs={"type": "color"})}
+        widgets = {
+            "brand_colour": forms.TextInput(attrs={"type": "color"}),
+            "reply_signature": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -186,16 +187,16 @@ def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]
             content_id=item.content_id[:255],
             is_inline=item.is_inline,
         )
-        attachment.file.save(
-            item.filename[-100:] or "attachment", ContentFile(item.content), save=False
-        )
+        # Stored under a random name: the customer's file name never becomes a path.
+        attachment.file.save(get_random_string(20), ContentFile(item.content), save=True)
         saved.append(attachment)
-    Attachment.objects.bulk_create(saved)
     if message.html and any(item.content_id for item in saved):
         html = message.html
         for attachment in saved:
             if attachment.content_id:
-                html = html.replace(f"cid:{attachment.content_id}", attachment.file.url)
+                # Attachments are served to signed-in agents only (never from public /media/).
+                url = reverse("desk:attachment", args=[attachment.pk])
+                html = html.replace(f"cid:{attachment.content_id}", url)
         message.html = html
         message.save(update_fields=["html"])
 

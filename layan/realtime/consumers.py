@@ -9,14 +9,17 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from layan.accounts import services
 from layan.accounts.models import User
-from layan.realtime import groups
+from layan.conversations.models import Conversation
+from layan.realtime import groups, presence
 
 
 class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
-    """An agent's desk tab: receives workspace events, sends heartbeats that keep presence."""
+    """An agent's desk tab: receives workspace events, sends heartbeats that keep presence,
+    and says which conversation it has open (and when its agent types) for collision warnings."""
 
     user: User
     joined: list[str]
+    watching: int | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -31,13 +34,59 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await database_sync_to_async(services.agent_seen)(agent_id=user.id)
 
     async def disconnect(self, code: int) -> None:
+        if self.watching is not None:
+            await self._presence(leave=True)
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "ping":
             await database_sync_to_async(services.agent_seen)(agent_id=self.user.id)
+            if self.watching is not None:
+                await self._presence()
             await self.send_json({"type": "pong"})
+        elif kind == "watch" and isinstance(content.get("conversation"), int):
+            await self._watch(content["conversation"])
+        elif kind == "typing" and content.get("conversation") == self.watching:
+            await self._presence(typing=True)
+
+    async def _watch(self, conversation_id: int) -> None:
+        allowed = await database_sync_to_async(
+            Conversation.objects.filter(
+                pk=conversation_id, workspace_id=self.user.workspace_id
+            ).exists
+        )()
+        if not allowed:
+            return
+        if self.watching is not None and self.watching != conversation_id:
+            await self._presence(leave=True)
+            await self.channel_layer.group_discard(
+                groups.conversation(self.watching), self.channel_name
+            )
+        self.watching = conversation_id
+        await self.channel_layer.group_add(groups.conversation(conversation_id), self.channel_name)
+        await self._presence()
+
+    async def _presence(self, *, typing: bool = False, leave: bool = False) -> None:
+        assert self.watching is not None
+        viewers = presence.update(
+            conversation_id=self.watching,
+            agent_id=self.user.id,
+            name=self.user.name,
+            typing=typing,
+            leave=leave,
+        )
+        await self.channel_layer.group_send(
+            groups.conversation(self.watching),
+            {
+                "type": "desk.event",
+                "event": "conversation.presence",
+                "data": {"conversation": self.watching, "viewers": viewers},
+            },
+        )
 
     async def desk_event(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": message["event"], "data": message["data"]})

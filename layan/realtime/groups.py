@@ -11,3 +11,8 @@ def workspace_agents(workspace_id: int) -> str:
 def agent(user_id: int) -> str:
     """One agent's open desk tabs."""
     return f"agent{user_id}"
+
+
+def conversation(conversation_id: int) -> str:
+    """The desks that have one conversation open: who is viewing, who is typing."""
+    return f"conversation{conversation_id}"

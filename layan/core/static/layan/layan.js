@@ -36,12 +36,15 @@
       socket.addEventListener("open", function () {
         delay = 1000;
         document.body.dataset.socket = "open";
+        deskSocket = socket;
+        watchConversation();
         heartbeat = setInterval(function () {
           socket.send(JSON.stringify({ type: "ping" }));
         }, 60000);
       });
       socket.addEventListener("message", function (message) {
         var event = JSON.parse(message.data);
+        onConversationEvent(event);
         if (event.type === "agent.availability_changed") {
           document.querySelectorAll('[data-agent-presence="' + event.data.agent_id + '"]').forEach(function (node) {
             node.dataset.availability = event.data.availability;
@@ -59,6 +62,73 @@
       });
     }
     open();
+  }
+
+  var deskSocket = null;
+
+  // Inbox and conversation pages follow the workspace's events: the list and the thread
+  // re-fetch themselves (htmx, on these body events) and colleagues' presence is shown.
+  function onConversationEvent(event) {
+    var page = document.querySelector("[data-conversation-page]");
+    if (/^(conversation|message)\./.test(event.type)) {
+      if (document.querySelector("[data-inbox-list]")) {
+        document.body.dispatchEvent(new CustomEvent("layan-inbox-changed"));
+      }
+      if (page && String(event.data.conversation) === page.dataset.conversationPage) {
+        document.body.dispatchEvent(new CustomEvent("layan-thread-changed"));
+      }
+    }
+    if (event.type === "conversation.presence" && page) showCollision(event.data);
+  }
+
+  function showCollision(data) {
+    var box = document.querySelector("[data-collision]");
+    if (!box) return;
+    var me = document.body.dataset.agentId;
+    var others = (data.viewers || []).filter(function (viewer) { return String(viewer.id) !== me; });
+    var typing = others.filter(function (viewer) { return viewer.typing; });
+    var names = function (list) { return list.map(function (viewer) { return viewer.name; }).join(", "); };
+    if (typing.length) {
+      box.textContent = document.body.dataset.labelTyping.replace("%(names)s", names(typing));
+    } else if (others.length) {
+      box.textContent = document.body.dataset.labelViewing.replace("%(names)s", names(others));
+    } else {
+      box.textContent = "";
+    }
+    box.hidden = !box.textContent;
+  }
+
+  function watchConversation() {
+    var page = document.querySelector("[data-conversation-page]");
+    if (!page || !deskSocket) return;
+    deskSocket.send(JSON.stringify({ type: "watch", conversation: Number(page.dataset.conversationPage) }));
+  }
+
+  function bindReplyForm() {
+    var text = document.querySelector("[data-reply-text]");
+    if (!text) return;
+    var lastTyping = 0;
+    text.addEventListener("input", function () {
+      var page = document.querySelector("[data-conversation-page]");
+      var now = Date.now();
+      if (!deskSocket || !page || now - lastTyping < 3000) return;
+      lastTyping = now;
+      deskSocket.send(JSON.stringify({ type: "typing", conversation: Number(page.dataset.conversationPage) }));
+    });
+    var select = document.querySelector("[data-macro-select]");
+    if (select) {
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        fetch(select.value, { credentials: "same-origin" })
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            var start = text.selectionStart || text.value.length;
+            text.value = text.value.slice(0, start) + data.text + text.value.slice(text.selectionEnd || start);
+            text.focus();
+            select.value = "";
+          });
+      });
+    }
   }
 
   // Switching language on an article goes to that article's translation when there is one.
@@ -97,5 +167,6 @@
     connectDesk();
     bindLanguageSwitches();
     bindFaqFilter();
+    bindReplyForm();
   });
 })();

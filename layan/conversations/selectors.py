@@ -1,0 +1,179 @@
+"""Reads for the agent inbox and the conversation page. Query counts are constant in the rows
+shown: lists select their foreign keys and prefetch tags; the thread prefetches attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+
+from layan.accounts.models import User
+from layan.conversations.models import (
+    Attachment,
+    Conversation,
+    ConversationEvent,
+    Message,
+    Tag,
+)
+from layan.customers.models import Customer
+
+PAGE_SIZE = 50
+OPEN = list(Conversation.OPEN_STATUSES)
+VIEWS = ("mine", "unassigned", "open", "pending", "solved", "all")
+
+
+def view_filter(view: str, agent: User) -> Q:
+    match view:
+        case "mine":
+            return Q(assignee=agent, status__in=OPEN)
+        case "unassigned":
+            return Q(assignee__isnull=True, status__in=OPEN)
+        case "open":
+            return Q(status__in=[Conversation.Status.NEW, Conversation.Status.OPEN])
+        case "pending":
+            return Q(status__in=[Conversation.Status.PENDING, Conversation.Status.ON_HOLD])
+        case "solved":
+            return Q(status__in=[Conversation.Status.SOLVED, Conversation.Status.CLOSED])
+    return Q()
+
+
+@dataclass
+class InboxFilters:
+    view: str = "mine"
+    inbox: int | None = None
+    team: int | None = None
+    assignee: int | None = None
+    tag: int | None = None
+    language: str = ""
+    priority: int | None = None
+    status: str = ""
+    sort: str = "activity"
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, data: Any) -> InboxFilters:
+        def number(name: str) -> int | None:
+            value = data.get(name, "")
+            return int(value) if str(value).isdigit() else None
+
+        view = data.get("view", "mine")
+        sort = data.get("sort", "activity")
+        status = data.get("status", "")
+        return cls(
+            view=view if view in VIEWS else "mine",
+            inbox=number("inbox"),
+            team=number("team"),
+            assignee=number("assignee"),
+            tag=number("tag"),
+            language=str(data.get("language", ""))[:10],
+            priority=number("priority"),
+            status=status if status in Conversation.Status.values else "",
+            sort=sort if sort in {"activity", "waiting", "newest"} else "activity",
+            q=str(data.get("q", "")).strip()[:100],
+        )
+
+    def query(self) -> Q:
+        condition = Q()
+        for name in ("inbox", "team", "assignee", "priority"):
+            value = getattr(self, name)
+            if value is not None:
+                condition &= Q(**{f"{name}_id" if name != "priority" else name: value})
+        if self.tag is not None:
+            condition &= Q(tags__id=self.tag)
+        if self.language:
+            condition &= Q(language=self.language)
+        if self.status:
+            condition &= Q(status=self.status)
+        if self.q:
+            if self.q.lstrip("#").isdigit():
+                condition &= Q(number=int(self.q.lstrip("#")))
+            else:
+                condition &= Q(subject__icontains=self.q) | Q(
+                    customer__identities__address__icontains=self.q.lower()
+                )
+        return condition
+
+
+def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Conversation]:
+    conversations = (
+        Conversation.objects.filter(workspace_id=agent.workspace_id)
+        .filter(view_filter(filters.view, agent))
+        .filter(filters.query())
+        .select_related("customer", "assignee", "inbox", "team")
+        .prefetch_related(
+            "tags",
+            Prefetch("customer__identities"),
+        )
+    )
+    if filters.tag is not None or filters.q:
+        conversations = conversations.distinct()
+    order = {
+        "activity": ["-last_activity_at", "-id"],
+        "waiting": ["waiting_since", "id"],
+        "newest": ["-created_at", "-id"],
+    }[filters.sort]
+    if filters.sort == "waiting":
+        conversations = conversations.filter(waiting_since__isnull=False)
+    paginator = Paginator(conversations.order_by(*order), PAGE_SIZE)
+    return paginator.get_page(page)
+
+
+def view_counts(*, agent: User) -> dict[str, int]:
+    base = Conversation.objects.filter(workspace_id=agent.workspace_id)
+    return {view: base.filter(view_filter(view, agent)).count() for view in VIEWS[:5]}
+
+
+@dataclass
+class ThreadItem:
+    kind: str  # "message" or "event"
+    at: Any
+    message: Message | None = None
+    event: ConversationEvent | None = None
+
+
+def thread(*, conversation: Conversation) -> list[ThreadItem]:
+    """Messages and timeline rows, oldest first, in two queries (plus attachments)."""
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author_agent")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .defer("full_text", "headers")
+    )
+    events = ConversationEvent.objects.filter(conversation=conversation).select_related("actor")
+    items = [ThreadItem("message", message.created_at, message=message) for message in messages]
+    items += [ThreadItem("event", event.created_at, event=event) for event in events]
+    items.sort(key=lambda item: (item.at, 0 if item.kind == "event" else 1))
+    return items
+
+
+def customer_history(
+    *, customer: Customer, exclude: int | None = None, limit: int = 20
+) -> QuerySet[Conversation]:
+    """A customer's conversations on every channel, newest first."""
+    history = Conversation.objects.filter(customer=customer).select_related("inbox")
+    if exclude is not None:
+        history = history.exclude(pk=exclude)
+    return history.order_by("-last_activity_at")[:limit]
+
+
+@dataclass
+class FilterChoices:
+    inboxes: list[Any] = field(default_factory=list)
+    teams: list[Any] = field(default_factory=list)
+    agents: list[Any] = field(default_factory=list)
+    tags: list[Any] = field(default_factory=list)
+
+
+def filter_choices(*, agent: User) -> FilterChoices:
+    from layan.accounts.models import Team
+    from layan.inboxes.models import Inbox
+
+    workspace_id = agent.workspace_id
+    return FilterChoices(
+        inboxes=list(Inbox.objects.filter(workspace_id=workspace_id)),
+        teams=list(Team.objects.filter(workspace_id=workspace_id)),
+        agents=list(User.objects.filter(workspace_id=workspace_id, is_active=True)),
+        tags=list(Tag.objects.filter(workspace_id=workspace_id)),
+    )

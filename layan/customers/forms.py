@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from layan.accounts.models import Workspace, validate_timezone
+from layan.customers.models import Company, Customer
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=160, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", "—"), *settings.ALL_LANGUAGES], required=False
+    )
+    timezone = forms.CharField(
+        label=_("Time zone"), max_length=64, required=False, validators=[validate_timezone]
+    )
+    company: forms.ModelChoiceField[Company] = forms.ModelChoiceField(
+        queryset=Company.objects.none(), label=_("Company"), required=False
+    )
+    tags = forms.CharField(label=_("Tags (comma-separated)"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(
+        self, *args: Any, workspace: Workspace, instance_data: Customer, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": instance_data.name,
+                "language": instance_data.language,
+                "timezone": instance_data.timezone,
+                "company": instance_data.company_id,
+                "tags": ", ".join(instance_data.tags),
+                "notes": instance_data.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(workspace=workspace)  # type: ignore[attr-defined]

@@ -1,0 +1,108 @@
+"""Customer pages in the desk: profile, identities, conversations on every channel, merges."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from layan.accounts.access import agent_required, current_agent
+from layan.conversations.access import access_customer
+from layan.conversations.selectors import customer_history
+from layan.customers import services
+from layan.customers.forms import CustomerForm
+from layan.customers.models import Customer, CustomerMerge, Identity
+
+
+@agent_required
+def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
+    agent = current_agent(request)
+    item = access_customer(actor=agent, customer_id=customer_id)
+    form = CustomerForm(request.POST or None, workspace=agent.workspace, instance_data=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.customer_update(
+                customer=item,
+                name=data["name"],
+                language=data["language"],
+                timezone_name=data["timezone"],
+                company=data["company"],
+                notes=data["notes"],
+                tags=data["tags"].split(","),
+            )
+            messages.success(request, _("Customer saved."))
+            return redirect("desk:customer", customer_id=item.pk)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+    return render(
+        request,
+        "customers/customer.html",
+        {
+            "nav": "inbox",
+            "customer": item,
+            "form": form,
+            "identities": item.identities.all(),
+            "identity_kinds": Identity.Kind.choices,
+            "history": customer_history(customer=item, limit=100),
+            "merges": CustomerMerge.objects.filter(target=item).select_related("source", "actor"),
+            "merged_into": item.merged_into,
+        },
+    )
+
+
+@require_POST
+@agent_required
+def identity_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    agent = current_agent(request)
+    item = access_customer(actor=agent, customer_id=customer_id)
+    try:
+        services.identity_add(
+            customer=item,
+            kind=request.POST.get("kind", ""),
+            address=request.POST.get("address", ""),
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return redirect("desk:customer", customer_id=item.pk)
+
+
+@require_POST
+@agent_required
+def merge(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Merge the customer found by the given address into this one."""
+    agent = current_agent(request)
+    target = access_customer(actor=agent, customer_id=customer_id)
+    address = request.POST.get("address", "").strip()
+    kind = Identity.Kind.EMAIL if "@" in address else Identity.Kind.PHONE
+    source = services.customer_find(workspace=agent.workspace, kind=kind, address=address)
+    if source is None:
+        messages.error(
+            request, _("No customer has the address %(address)s.") % {"address": address}
+        )
+        return redirect("desk:customer", customer_id=target.pk)
+    try:
+        services.customer_merge(source=source, target=target, actor=agent)
+        messages.success(
+            request, _("%(source)s was merged into this customer.") % {"source": source}
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return redirect("desk:customer", customer_id=target.pk)
+
+
+@require_POST
+@agent_required
+def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
+    agent = current_agent(request)
+    merge_row = get_object_or_404(CustomerMerge, pk=merge_id, workspace_id=agent.workspace_id)
+    try:
+        source: Customer = services.customer_unmerge(merge=merge_row, actor=agent)
+        messages.success(request, _("The merge was undone."))
+        return redirect("desk:customer", customer_id=source.pk)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    return redirect("desk:customer", customer_id=merge_row.target_id)

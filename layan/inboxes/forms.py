@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from layan.accounts.models import Team, Workspace
+from layan.inboxes.models import Inbox
+
+SECURITY_CHOICES = [
+    ("ssl", "SSL/TLS"),
+    ("starttls", "STARTTLS"),
+    ("none", _("None (loopback only)")),
+]
+
+
+class InboxForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Channel"), choices=Inbox.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=255,
+        required=False,
+        help_text=_("The email address customers write to (email inboxes)."),
+    )
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        queryset=Team.objects.none(), label=_("Default team"), required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    imap_host = forms.CharField(label=_("IMAP server"), required=False)
+    imap_port = forms.IntegerField(label=_("IMAP port"), initial=993, min_value=1, max_value=65535)
+    imap_security = forms.ChoiceField(label=_("IMAP security"), choices=SECURITY_CHOICES)
+    imap_username = forms.CharField(label=_("IMAP user name"), required=False)
+    imap_password = forms.CharField(
+        label=_("IMAP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the saved password."),
+    )
+    imap_folder = forms.CharField(label=_("Folder"), initial="INBOX")
+    imap_processed_folder = forms.CharField(
+        label=_("Move processed mail to"),
+        required=False,
+        help_text=_("Empty: processed mail is marked as read and stays where it is."),
+    )
+    poll_seconds = forms.IntegerField(label=_("Check every (seconds)"), initial=60, min_value=10)
+    smtp_host = forms.CharField(
+        label=_("SMTP server"),
+        required=False,
+        help_text=_("Empty: replies go out through Layan's default mail settings."),
+    )
+    smtp_port = forms.IntegerField(label=_("SMTP port"), initial=587, min_value=1, max_value=65535)
+    smtp_security = forms.ChoiceField(
+        label=_("SMTP security"), choices=SECURITY_CHOICES, initial="starttls"
+    )
+    smtp_username = forms.CharField(label=_("SMTP user name"), required=False)
+    smtp_password = forms.CharField(
+        label=_("SMTP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the saved password."),
+    )
+    reply_token_address = forms.BooleanField(
+        label=_("Reply-To with a conversation token (needs plus-addressing)"), required=False
+    )
+
+    CONFIG_FIELDS = (
+        "imap_host", "imap_port", "imap_security", "imap_username", "imap_password", "imap_folder",
+        "imap_processed_folder", "poll_seconds", "smtp_host", "smtp_port", "smtp_security",
+        "smtp_username", "smtp_password", "reply_token_address",
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, workspace: Workspace, inbox: Inbox | None = None, **kwargs: Any
+    ) -> None:
+        if inbox is not None:
+            initial = {
+                "kind": inbox.kind,
+                "name": inbox.name,
+                "address": inbox.address,
+                "team": inbox.team_id,
+                "is_active": inbox.is_active,
+                **{key: value for key, value in inbox.config.items() if "password" not in key},
+            }
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.inbox = inbox
+        self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        if inbox is not None:
+            self.fields["kind"].disabled = True
+
+    def config(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kind = self.inbox.kind if self.inbox else data["kind"]
+        if kind != Inbox.Kind.EMAIL:
+            return {}
+        saved = self.inbox.config if self.inbox else {}
+        config = {
+            name: data[name] for name in self.CONFIG_FIELDS if data.get(name) not in (None, "")
+        }
+        for secret in ("imap_password", "smtp_password"):
+            if not data.get(secret) and saved.get(secret):
+                config[secret] = saved[secret]
+        config["reply_token_address"] = bool(data.get("reply_token_address"))
+        return config
