@@ -12,6 +12,7 @@ from django.db import transaction
 
 from layan.accounts import demo as accounts_demo
 from layan.accounts.models import Workspace
+from layan.conversations import demo as conversations_demo
 from layan.knowledge import demo as knowledge_demo
 
 DEMO_PASSWORD = accounts_demo.DEMO_PASSWORD
@@ -29,6 +30,7 @@ STEPS: list[Callable[[Workspace], None]] = [
     accounts_demo.load_people,
     knowledge_demo.load_knowledge,
     knowledge_demo.load_shipping_policy,
+    conversations_demo.load_conversations,
 ]
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from layan.accounts.models import User, Workspace
+from layan.inboxes.models import Inbox
 from layan.testing import personas
 
 
@@ -46,6 +47,16 @@ def olga(cast: personas.Cast) -> User:
 @pytest.fixture
 def stella(cast: personas.Cast) -> User:
     return cast.stella
+
+
+@pytest.fixture
+def email_inbox(cast: personas.Cast) -> Inbox:
+    from layan.inboxes.services import inbox_create
+    from layan.testing.mail import INBOX_ADDRESS
+
+    return inbox_create(
+        workspace=cast.workspace, kind="email", name="Support email", address=INBOX_ADDRESS
+    )
 
 
 def client_for(user: User) -> Client:

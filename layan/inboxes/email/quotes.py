@@ -45,12 +45,13 @@ def _quote_start(lines: list[str]) -> int | None:
         if _SEPARATOR.match(line):
             return index
         # Long attributions wrap: "On Mon, 3 Nov 2026 at 10:02, Budi <budi@…" / "> wrote:".
-        joined = " ".join(part.strip() for part in lines[index : index + 3])
-        for pattern in _ATTRIBUTION:
-            if pattern.match(line) or (
-                line.lower().startswith(("on ", "pada ", "在")) and pattern.match(joined)
-            ):
-                return index
+        candidates = [line]
+        if line.lower().startswith(("on ", "pada ", "在", "le ")):
+            candidates += [
+                " ".join(part.strip() for part in lines[index : index + n]) for n in (2, 3)
+            ]
+        if any(pattern.match(text) for pattern in _ATTRIBUTION for text in candidates):
+            return index
         if _OUTLOOK_RULE.match(line) or _HEADER_FROM.match(line):
             block = [item.strip() for item in lines[index + 1 : index + 6] if item.strip()]
             if (

@@ -1,0 +1,312 @@
+"""Inbound email end to end through the services: stored first, threaded, idempotent."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from layan.accounts.models import User
+from layan.conversations import services as conversations
+from layan.conversations.models import Conversation, ConversationEvent, Message
+from layan.core.worker import run_tasks_now
+from layan.customers.models import Customer, Identity
+from layan.inboxes import services
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.testing.mail import customer_email
+
+CORPUS = Path(__file__).parent / "corpus"
+pytestmark = pytest.mark.django_db
+
+
+def ingest(inbox: Inbox, payload: bytes) -> services.IngestResult:
+    return services.inbound_ingest(inbox=inbox, payload=payload, source="test")
+
+
+def test_a_new_email_opens_a_conversation_for_a_new_customer(email_inbox: Inbox) -> None:
+    result = ingest(email_inbox, customer_email(subject="Order late", text="Where is my parcel?"))
+
+    assert result.status == "ok"
+    conversation = Conversation.objects.get(number=result.conversation_number)
+    assert (conversation.subject, conversation.status, conversation.language) == (
+        "Order late",
+        Conversation.Status.NEW,
+        "en",
+    )
+    assert conversation.customer.name == "Carl Customer"
+    assert conversation.customer.email == "carl@example.com"
+    assert conversation.waiting_since is not None
+    message = conversation.messages.get()
+    assert (message.direction, message.author_kind, message.text) == (
+        "in",
+        "customer",
+        "Where is my parcel?",
+    )
+    raw = InboundRaw.objects.get(pk=result.raw_id)
+    assert raw.status == InboundRaw.Status.PROCESSED
+    assert message.raw_id == raw.pk
+
+
+def test_the_same_email_twice_is_one_message(email_inbox: Inbox) -> None:
+    payload = customer_email(message_id="<same@example.com>")
+    first = ingest(email_inbox, payload)
+    again = ingest(email_inbox, payload)
+    # Re-delivered by another server: other bytes (a Received header), same Message-ID.
+    redelivered = ingest(email_inbox, b"Received: from mx2.example.com\r\n" + payload)
+
+    assert first.line() == f"ok {first.conversation_number}"
+    assert again.line() == f"duplicate {first.conversation_number}"
+    assert redelivered.line() == f"duplicate {first.conversation_number}"
+    assert Message.objects.count() == 1
+    assert Conversation.objects.count() == 1
+
+
+def test_customer_is_recognised_by_address_case_insensitively(email_inbox: Inbox) -> None:
+    ingest(email_inbox, customer_email(sender="Carl <Carl@Example.com>", subject="One"))
+    ingest(email_inbox, customer_email(sender="carl@example.com", subject="Two"))
+
+    assert Customer.objects.count() == 1
+    assert Conversation.objects.count() == 2
+
+
+def test_a_reply_to_our_message_threads_by_message_id(email_inbox: Inbox, alice: User) -> None:
+    first = ingest(email_inbox, customer_email(subject="Refund"))
+    conversation = Conversation.objects.get(number=first.conversation_number)
+    reply = conversations.reply_send(conversation=conversation, agent=alice, text="Refund sent.")
+
+    answer = ingest(
+        email_inbox,
+        customer_email(
+            subject="Something else entirely", text="Got it", in_reply_to=f"<{reply.external_id}>"
+        ),
+    )
+
+    assert answer.conversation_number == conversation.number
+    assert list(conversation.messages.values_list("direction", flat=True)) == ["in", "out", "in"]
+
+
+def test_threading_fallbacks_token_number_and_subject(email_inbox: Inbox, cast: object) -> None:
+    first = ingest(email_inbox, customer_email(subject="Broken blender"))
+    conversation = Conversation.objects.get(number=first.conversation_number)
+
+    by_token = ingest(
+        email_inbox,
+        customer_email(subject="new words", text=f"hi\n\n> [ref:{conversation.reply_token}]"),
+    )
+    by_number = ingest(email_inbox, customer_email(subject=f"Re: x [#{conversation.number}]"))
+    by_subject = ingest(email_inbox, customer_email(subject="RE: Fwd: Broken Blender"))
+    # Someone else quoting the number does not get into Carl's conversation.
+    stranger = ingest(
+        email_inbox,
+        customer_email(sender="eve@example.net", subject=f"Re: x [#{conversation.number}]"),
+    )
+
+    assert by_token.conversation_number == conversation.number
+    assert by_number.conversation_number == conversation.number
+    assert by_subject.conversation_number == conversation.number
+    assert stranger.conversation_number != conversation.number
+
+
+def test_a_reply_reopens_a_solved_conversation_and_follows_up_a_closed_one(
+    email_inbox: Inbox, alice: User
+) -> None:
+    first = ingest(email_inbox, customer_email(subject="Size exchange", message_id="<a@x>"))
+    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversations.conversation_update(
+        conversation=conversation, actor=alice, changes=conversations.Changes(status="solved")
+    )
+
+    ingest(
+        email_inbox,
+        customer_email(subject="Re: Size exchange", in_reply_to="<a@x>", message_id="<b@x>"),
+    )
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.reopen_count) == ("open", 1)
+    assert conversation.events.filter(kind=ConversationEvent.Kind.REOPENED).count() == 1
+
+    conversations.conversation_update(
+        conversation=conversation, actor=alice, changes=conversations.Changes(status="closed")
+    )
+    follow_up = ingest(
+        email_inbox, customer_email(subject="Re: Size exchange", in_reply_to="<b@x>")
+    )
+    assert follow_up.conversation_number != conversation.number
+    created = Conversation.objects.get(number=follow_up.conversation_number).events.get(
+        kind="created"
+    )
+    assert created.data["follow_up_of"] == conversation.number
+
+
+def test_bounce_marks_our_message_failed_in_its_conversation(
+    email_inbox: Inbox, alice: User
+) -> None:
+    first = ingest(email_inbox, customer_email(subject="Question"))
+    conversation = Conversation.objects.get(number=first.conversation_number)
+    reply = conversations.reply_send(conversation=conversation, agent=alice, text="Answer")
+    Message.objects.filter(pk=reply.pk).update(external_id="BOUNCED-ORIGINAL-ID")
+
+    result = ingest(email_inbox, (CORPUS / "07-bounce.eml").read_bytes())
+
+    reply.refresh_from_db()
+    assert result.conversation_number == conversation.number
+    assert reply.delivery == Message.Delivery.FAILED
+    assert "User unknown" in reply.delivery_error
+    assert Conversation.objects.count() == 1
+    assert Customer.objects.filter(identities__address__startswith="mailer-daemon").count() == 0
+
+
+def test_mail_from_the_inbox_itself_is_ignored(email_inbox: Inbox) -> None:
+    result = ingest(email_inbox, customer_email(sender=email_inbox.address))
+    assert (result.status, Conversation.objects.count()) == ("ignored", 0)
+
+
+def test_unreadable_mail_is_kept_failed_and_can_be_reprocessed(
+    email_inbox: Inbox, iris: User
+) -> None:
+    payload = (CORPUS / "11-no-sender.eml").read_bytes()
+    result = ingest(email_inbox, payload)
+
+    raw = InboundRaw.objects.get(pk=result.raw_id)
+    assert result.status == "failed"
+    assert "no sender" in result.reason
+    assert (raw.status, bytes(raw.payload)) == (InboundRaw.Status.FAILED, payload)
+    assert raw.retry_due_at is None  # the same bytes would fail the same way
+
+    again = services.inbound_reprocess(raw=raw, actor=iris)
+    assert again.status == "failed"
+
+
+def test_every_corpus_email_is_stored_and_none_crashes(email_inbox: Inbox) -> None:
+    for path in sorted(CORPUS.glob("*.eml")):
+        result = ingest(email_inbox, path.read_bytes())
+        assert result.status in {"ok", "ignored", "failed"}, path.name
+    assert InboundRaw.objects.count() == len(list(CORPUS.glob("*.eml")))
+    assert InboundRaw.objects.filter(status=InboundRaw.Status.FAILED).count() == 1
+
+
+def test_languages_are_detected(email_inbox: Inbox) -> None:
+    zh = ingest(email_inbox, (CORPUS / "02-outlook-gbk-zh.eml").read_bytes())
+    indonesian = ingest(email_inbox, (CORPUS / "03-indonesian-latin1-qp.eml").read_bytes())
+    assert Conversation.objects.get(number=zh.conversation_number).language == "zh-hans"
+    assert Conversation.objects.get(number=indonesian.conversation_number).language == "id"
+
+
+def test_attachments_are_stored_privately_and_inline_images_point_to_the_desk(
+    email_inbox: Inbox,
+) -> None:
+    result = ingest(email_inbox, (CORPUS / "05-multipart-attachments.eml").read_bytes())
+    message = Conversation.objects.get(number=result.conversation_number).messages.get()
+    inline, invoice = message.attachments.order_by("id")
+    assert invoice.filename == "发票.pdf"
+    assert invoice.size == 25
+    assert invoice.file.read().startswith(b"%PDF")
+    assert f'src="/desk/attachments/{inline.pk}/"' in message.html
+    assert "/media/" not in invoice.file.path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_message_store_it_once(cast: object) -> None:
+    from layan.testing.mail import INBOX_ADDRESS
+
+    workspace = cast.workspace  # type: ignore[attr-defined]
+    inbox = services.inbox_create(
+        workspace=workspace, kind="email", name="Mail", address=INBOX_ADDRESS
+    )
+    payload = customer_email(message_id="<race@example.com>")
+    variants = [b"Received: by mx%d\r\n" % index + payload for index in range(4)] + [payload] * 2
+    results: list[services.IngestResult] = []
+    barrier = threading.Barrier(len(variants))
+
+    def deliver(body: bytes) -> None:
+        barrier.wait()
+        try:
+            results.append(ingest(inbox, body))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(body,)) for body in variants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert Message.objects.count() == 1
+    assert Conversation.objects.count() == 1
+    assert Customer.objects.count() == 1
+    assert Identity.objects.count() == 1
+    assert sorted(result.status for result in results).count("ok") == 1
+    number = Conversation.objects.get().number
+    assert {result.conversation_number for result in results if result.status != "failed"} == {
+        number
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reply_is_delivered_with_threading_headers_and_the_agents_name(
+    email_inbox: Inbox, alice: User, outbox: list[mail.EmailMessage]
+) -> None:
+    first = ingest(email_inbox, customer_email(subject="Voucher", message_id="<v1@example.com>"))
+    conversation = Conversation.objects.get(number=first.conversation_number)
+
+    reply = conversations.reply_send(
+        conversation=conversation, agent=alice, text="Here is your code."
+    )
+    assert reply.delivery == Message.Delivery.QUEUED
+    run_tasks_now()
+
+    reply.refresh_from_db()
+    assert reply.delivery == Message.Delivery.SENT
+    (sent,) = outbox
+    assert sent.to == ["carl@example.com"]
+    assert sent.from_email == f"Alice Agent | Toko Test <{email_inbox.address}>"
+    assert sent.subject == f"Re: Voucher [#{conversation.number}]"
+    assert sent.extra_headers["In-Reply-To"] == "<v1@example.com>"
+    assert sent.extra_headers["Message-ID"] == f"<{reply.external_id}>"
+    assert "Here is your code.\n\nAlice Agent\nToko Test" in sent.body
+    assert f"[ref:{conversation.reply_token}]" in sent.body
+    assert sent.alternatives[0].mimetype == "text/html"
+    conversation.refresh_from_db()
+    assert conversation.assignee == alice  # who answers first owns it
+    assert conversation.status == Conversation.Status.OPEN
+    assert conversation.waiting_since is None
+    assert conversation.first_agent_reply_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_internal_notes_never_leave_the_building(
+    email_inbox: Inbox, alice: User, outbox: list[mail.EmailMessage]
+) -> None:
+    first = ingest(email_inbox, customer_email())
+    conversation = Conversation.objects.get(number=first.conversation_number)
+    note = conversations.note_add(conversation=conversation, agent=alice, text="VIP, be nice")
+    # Even if something queued it by mistake, the delivery gate refuses.
+    Message.objects.filter(pk=note.pk).update(delivery=Message.Delivery.QUEUED)
+
+    assert services.message_deliver(message_id=note.pk) == "refused"
+    run_tasks_now()
+    assert outbox == []
+
+
+def test_smtp_failures_retry_with_backoff_then_fail(email_inbox: Inbox, alice: User) -> None:
+    from layan.testing.fixtures import free_port
+
+    Inbox.objects.filter(pk=email_inbox.pk).update(
+        config={"smtp_host": "127.0.0.1", "smtp_port": free_port(), "smtp_security": "none"}
+    )
+    first = ingest(email_inbox, customer_email())
+    conversation = Conversation.objects.get(number=first.conversation_number)
+    reply = conversations.reply_send(conversation=conversation, agent=alice, text="Hi")
+
+    assert services.message_deliver(message_id=reply.pk) == Message.Delivery.QUEUED
+    reply.refresh_from_db()
+    assert reply.delivery_attempts == 1
+    assert "Connection" in reply.delivery_error or "refused" in reply.delivery_error.lower()
+    assert reply.delivery_due_at is not None
+    for _attempt in range(services.MAX_DELIVERY_ATTEMPTS - 1):
+        services.message_deliver(message_id=reply.pk)
+    reply.refresh_from_db()
+    assert reply.delivery == Message.Delivery.FAILED
+    assert conversation.events.filter(kind=ConversationEvent.Kind.DELIVERY_FAILED).exists()
