@@ -100,9 +100,7 @@ def load_conversations(workspace: Workspace) -> None:
     for index, (sender, subject, text, reply, status) in enumerate(CONVERSATIONS):
         payload = customer_email(sender=sender, to=DEMO_INBOX, subject=subject, text=text)
         result = inbox_services.inbound_ingest(inbox=email, payload=payload, source="demo")
-        conversation = Conversation.objects.get(
-            workspace=workspace, number=result.conversation_number
-        )
+        conversation = Conversation.objects.get(workspace=workspace, pk=result.conversation_id or 0)
         # Spread the demo over the last hours so "oldest waiting" has something to sort.
         earlier = now - dt.timedelta(hours=5 * (len(CONVERSATIONS) - index))
         Conversation.objects.filter(pk=conversation.pk).update(

@@ -119,6 +119,7 @@ class IngestResult:
     raw_id: int
     conversation_number: int | None = None
     reason: str = ""
+    conversation_id: int | None = None
 
     def line(self) -> str:
         if self.status in {"ok", "duplicate"}:
@@ -153,14 +154,17 @@ def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
         if raw.conversation_id
         else None
     )
+    conversation_id = raw.conversation_id
     status = {
         InboundRaw.Status.PROCESSED: "duplicate" if duplicate else "ok",
         InboundRaw.Status.DUPLICATE: "duplicate",
         InboundRaw.Status.IGNORED: "ignored",
     }.get(InboundRaw.Status(raw.status), "failed")
     if status == "failed" and raw.status == InboundRaw.Status.PENDING:
-        return IngestResult("failed", raw.pk, number, "being processed by another worker")
-    return IngestResult(status, raw.pk, number, raw.error)
+        return IngestResult(
+            "failed", raw.pk, number, "being processed by another worker", conversation_id
+        )
+    return IngestResult(status, raw.pk, number, raw.error, conversation_id)
 
 
 class _Duplicate(Exception):

@@ -22,6 +22,11 @@ CORPUS = Path(__file__).parent / "corpus"
 pytestmark = pytest.mark.django_db
 
 
+def conversation_of(result: services.IngestResult) -> Conversation:
+    assert result.conversation_number is not None, result
+    return Conversation.objects.get(number=result.conversation_number)
+
+
 def ingest(inbox: Inbox, payload: bytes) -> services.IngestResult:
     return services.inbound_ingest(inbox=inbox, payload=payload, source="test")
 
@@ -30,7 +35,7 @@ def test_a_new_email_opens_a_conversation_for_a_new_customer(email_inbox: Inbox)
     result = ingest(email_inbox, customer_email(subject="Order late", text="Where is my parcel?"))
 
     assert result.status == "ok"
-    conversation = Conversation.objects.get(number=result.conversation_number)
+    conversation = conversation_of(result)
     assert (conversation.subject, conversation.status, conversation.language) == (
         "Order late",
         Conversation.Status.NEW,
@@ -74,7 +79,7 @@ def test_customer_is_recognised_by_address_case_insensitively(email_inbox: Inbox
 
 def test_a_reply_to_our_message_threads_by_message_id(email_inbox: Inbox, alice: User) -> None:
     first = ingest(email_inbox, customer_email(subject="Refund"))
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
     reply = conversations.reply_send(conversation=conversation, agent=alice, text="Refund sent.")
 
     answer = ingest(
@@ -90,7 +95,7 @@ def test_a_reply_to_our_message_threads_by_message_id(email_inbox: Inbox, alice:
 
 def test_threading_fallbacks_token_number_and_subject(email_inbox: Inbox, cast: object) -> None:
     first = ingest(email_inbox, customer_email(subject="Broken blender"))
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
 
     by_token = ingest(
         email_inbox,
@@ -114,7 +119,7 @@ def test_a_reply_reopens_a_solved_conversation_and_follows_up_a_closed_one(
     email_inbox: Inbox, alice: User
 ) -> None:
     first = ingest(email_inbox, customer_email(subject="Size exchange", message_id="<a@x>"))
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
     conversations.conversation_update(
         conversation=conversation, actor=alice, changes=conversations.Changes(status="solved")
     )
@@ -134,9 +139,7 @@ def test_a_reply_reopens_a_solved_conversation_and_follows_up_a_closed_one(
         email_inbox, customer_email(subject="Re: Size exchange", in_reply_to="<b@x>")
     )
     assert follow_up.conversation_number != conversation.number
-    created = Conversation.objects.get(number=follow_up.conversation_number).events.get(
-        kind="created"
-    )
+    created = conversation_of(follow_up).events.get(kind="created")
     assert created.data["follow_up_of"] == conversation.number
 
 
@@ -144,7 +147,7 @@ def test_bounce_marks_our_message_failed_in_its_conversation(
     email_inbox: Inbox, alice: User
 ) -> None:
     first = ingest(email_inbox, customer_email(subject="Question"))
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
     reply = conversations.reply_send(conversation=conversation, agent=alice, text="Answer")
     Message.objects.filter(pk=reply.pk).update(external_id="BOUNCED-ORIGINAL-ID")
 
@@ -190,15 +193,15 @@ def test_every_corpus_email_is_stored_and_none_crashes(email_inbox: Inbox) -> No
 def test_languages_are_detected(email_inbox: Inbox) -> None:
     zh = ingest(email_inbox, (CORPUS / "02-outlook-gbk-zh.eml").read_bytes())
     indonesian = ingest(email_inbox, (CORPUS / "03-indonesian-latin1-qp.eml").read_bytes())
-    assert Conversation.objects.get(number=zh.conversation_number).language == "zh-hans"
-    assert Conversation.objects.get(number=indonesian.conversation_number).language == "id"
+    assert conversation_of(zh).language == "zh-hans"
+    assert conversation_of(indonesian).language == "id"
 
 
 def test_attachments_are_stored_privately_and_inline_images_point_to_the_desk(
     email_inbox: Inbox,
 ) -> None:
     result = ingest(email_inbox, (CORPUS / "05-multipart-attachments.eml").read_bytes())
-    message = Conversation.objects.get(number=result.conversation_number).messages.get()
+    message = conversation_of(result).messages.get()
     inline, invoice = message.attachments.order_by("id")
     assert invoice.filename == "发票.pdf"
     assert invoice.size == 25
@@ -249,7 +252,7 @@ def test_reply_is_delivered_with_threading_headers_and_the_agents_name(
     email_inbox: Inbox, alice: User, outbox: list[mail.EmailMessage]
 ) -> None:
     first = ingest(email_inbox, customer_email(subject="Voucher", message_id="<v1@example.com>"))
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
 
     reply = conversations.reply_send(
         conversation=conversation, agent=alice, text="Here is your code."
@@ -267,7 +270,8 @@ def test_reply_is_delivered_with_threading_headers_and_the_agents_name(
     assert sent.extra_headers["Message-ID"] == f"<{reply.external_id}>"
     assert "Here is your code.\n\nAlice Agent\nToko Test" in sent.body
     assert f"[ref:{conversation.reply_token}]" in sent.body
-    assert sent.alternatives[0].mimetype == "text/html"
+    assert isinstance(sent, mail.EmailMultiAlternatives)
+    assert sent.alternatives[0][1] == "text/html"
     conversation.refresh_from_db()
     assert conversation.assignee == alice  # who answers first owns it
     assert conversation.status == Conversation.Status.OPEN
@@ -280,7 +284,7 @@ def test_internal_notes_never_leave_the_building(
     email_inbox: Inbox, alice: User, outbox: list[mail.EmailMessage]
 ) -> None:
     first = ingest(email_inbox, customer_email())
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
     note = conversations.note_add(conversation=conversation, agent=alice, text="VIP, be nice")
     # Even if something queued it by mistake, the delivery gate refuses.
     Message.objects.filter(pk=note.pk).update(delivery=Message.Delivery.QUEUED)
@@ -297,7 +301,7 @@ def test_smtp_failures_retry_with_backoff_then_fail(email_inbox: Inbox, alice: U
         config={"smtp_host": "127.0.0.1", "smtp_port": free_port(), "smtp_security": "none"}
     )
     first = ingest(email_inbox, customer_email())
-    conversation = Conversation.objects.get(number=first.conversation_number)
+    conversation = conversation_of(first)
     reply = conversations.reply_send(conversation=conversation, agent=alice, text="Hi")
 
     assert services.message_deliver(message_id=reply.pk) == Message.Delivery.QUEUED
