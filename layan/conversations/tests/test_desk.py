@@ -143,7 +143,7 @@ def test_conversation_page_shows_thread_history_on_every_channel_and_timeline(
     history = list(response.context["history"])
     assert {item.pk for item in history} == {earlier.pk, called.pk}
     assert b"Is it shipped?" in response.content
-    assert "Phone".encode() in response.content
+    assert b"Phone" in response.content
 
 
 def test_reply_note_and_sidebar_edits_from_the_page(
@@ -197,7 +197,10 @@ def test_macro_placeholders_are_filled_for_this_conversation(
     macro = Macro.objects.create(
         workspace=email_inbox.workspace,
         name="Shipped",
-        body="Hi {{ customer.first_name }}, #{{ conversation.number }} shipped. {{ agent.first_name }} {{ nope.x }}",
+        body=(
+            "Hi {{ customer.first_name }}, #{{ conversation.number }} shipped."
+            " {{ agent.first_name }} {{ nope.x }}"
+        ),
     )
     response = client_for(alice).get(
         f"/desk/conversations/{conversation.number}/macros/{macro.pk}/"
@@ -278,7 +281,8 @@ def test_admin_sets_up_an_email_inbox_and_sees_failed_mail(iris: User, alice: Us
     response = client.post(
         "/desk/settings/inboxes/new/",
         {
-            "kind": "email", "name": "Sales", "address": "Sales@Toko-Test.example", "is_active": "on",
+            "kind": "email", "name": "Sales", "address": "Sales@Toko-Test.example",
+            "is_active": "on",
             "imap_host": "127.0.0.1", "imap_port": "993", "imap_security": "ssl",
             "imap_username": "sales", "imap_password": "secret", "imap_folder": "INBOX",
             "poll_seconds": "60", "smtp_port": "587", "smtp_security": "starttls",
