@@ -163,3 +163,40 @@ def chromium() -> Iterator[object]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def dovecot() -> Iterator[object]:
+    """A private Dovecot IMAP server with mailboxes for the support inbox and for Carl."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from layan.testing.mail import INBOX_ADDRESS
+    from layan.testing.mailserver import Dovecot, dovecot_binary
+
+    if dovecot_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Dovecot is missing: run `make test` to install it")
+        pytest.skip("Dovecot is not installed")
+    # Not under pytest's private temporary folder: Dovecot's own accounts must reach the files.
+    directory = Path(tempfile.mkdtemp(prefix="layan-dovecot-"))
+    directory.chmod(0o755)
+    server = Dovecot(directory, [INBOX_ADDRESS, "carl@example.com", "mark@acme.example"])
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def smtp_relay(dovecot: object) -> Iterator[object]:
+    from layan.testing.mailserver import Dovecot, SmtpRelay
+
+    assert isinstance(dovecot, Dovecot)
+    relay = SmtpRelay(dovecot)
+    relay.start()
+    yield relay
+    relay.stop()

@@ -78,7 +78,7 @@ def controller(*, host: str, port: int) -> Controller:
         port=port,
         data_size_limit=MAX_MESSAGE_BYTES,
         decode_data=False,
-        server_kwargs={"ident": "Layan"},
+        ident="Layan",
     )
 
 

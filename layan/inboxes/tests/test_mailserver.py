@@ -1,0 +1,164 @@
+"""The email channel against real servers on loopback: Dovecot (IMAP) and SMTP."""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import smtplib
+
+import pytest
+
+from layan.accounts.models import User
+from layan.conversations import services as conversations
+from layan.conversations.models import Conversation, Message
+from layan.core.timers import fire_all_due
+from layan.core.worker import run_tasks_now
+from layan.inboxes import services
+from layan.inboxes.email.imap import inbox_poll
+from layan.inboxes.email.smtpd import controller
+from layan.inboxes.models import Inbox
+from layan.testing.fixtures import free_port
+from layan.testing.mail import INBOX_ADDRESS, customer_email
+from layan.testing.mailserver import PASSWORD, Dovecot, SmtpRelay
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def imap_inbox(
+    workspace: object, dovecot: Dovecot, relay: SmtpRelay | None = None, **extra: object
+) -> Inbox:
+    config: dict[str, object] = {
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.port,
+        "imap_security": "none",
+        "imap_username": INBOX_ADDRESS,
+        "imap_password": PASSWORD,
+        **extra,
+    }
+    if relay is not None:
+        config.update(smtp_host="127.0.0.1", smtp_port=relay.port, smtp_security="none")
+    return services.inbox_create(
+        workspace=workspace,  # type: ignore[arg-type]
+        kind="email",
+        name="Support",
+        address=INBOX_ADDRESS,
+        config=config,
+    )
+
+
+def test_polling_stores_new_mail_once_and_marks_it_seen(cast: object, dovecot: Dovecot) -> None:
+    inbox = imap_inbox(cast.workspace, dovecot)  # type: ignore[attr-defined]
+    dovecot.append(INBOX_ADDRESS, customer_email(subject="Polled", message_id="<p1@example.com>"))
+    dovecot.append(
+        INBOX_ADDRESS, customer_email(subject="Polled too", message_id="<p2@example.com>")
+    )
+
+    first = inbox_poll(inbox_id=inbox.pk)
+    second = inbox_poll(inbox_id=inbox.pk)
+
+    assert (first.fetched, first.stored, first.error) == (2, 2, "")
+    assert second.fetched == 0  # both were flagged \Seen after they were stored
+    assert sorted(Conversation.objects.values_list("subject", flat=True)) == [
+        "Polled",
+        "Polled too",
+    ]
+    with dovecot.client(INBOX_ADDRESS) as client:
+        client.select_folder("INBOX")
+        assert client.search(["UNSEEN"]) == []
+
+
+def test_polling_can_move_processed_mail_to_a_folder(cast: object, dovecot: Dovecot) -> None:
+    with dovecot.client(INBOX_ADDRESS) as client:
+        client.create_folder("Layan")
+    inbox = imap_inbox(cast.workspace, dovecot, imap_processed_folder="Layan")  # type: ignore[attr-defined]
+    dovecot.append(INBOX_ADDRESS, customer_email(subject="Move me"))
+
+    inbox_poll(inbox_id=inbox.pk)
+
+    assert dovecot.messages(INBOX_ADDRESS) == []
+    assert len(dovecot.messages(INBOX_ADDRESS, folder="Layan")) == 1
+    assert Conversation.objects.get().subject == "Move me"
+
+
+def test_the_timer_polls_through_the_worker_and_survives_a_dead_server(
+    cast: object, dovecot: Dovecot
+) -> None:
+    inbox = imap_inbox(cast.workspace, dovecot)  # type: ignore[attr-defined]
+    dovecot.append(INBOX_ADDRESS, customer_email(subject="Via timer"))
+
+    assert fire_all_due() >= 1
+    run_tasks_now()
+    assert Conversation.objects.get().subject == "Via timer"
+    inbox.refresh_from_db()
+    assert inbox.poll_due_at is not None  # the next poll is already scheduled
+
+    dovecot.stop()
+    result = inbox_poll(inbox_id=inbox.pk)
+    inbox.refresh_from_db()
+    assert result.error
+    assert "Connection" in inbox.last_poll_error or "refused" in inbox.last_poll_error.lower()
+
+
+def test_the_smtp_receiver_accepts_mail_for_inboxes_only(email_inbox: Inbox) -> None:
+    port = free_port()
+    server = controller(host="127.0.0.1", port=port)
+    server.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail("carl@example.com", [INBOX_ADDRESS], customer_email(subject="By SMTP"))
+            with pytest.raises(smtplib.SMTPRecipientsRefused):
+                client.sendmail(
+                    "carl@example.com", ["nobody@toko-test.example"], b"Subject: x\r\n\r\nx"
+                )
+    finally:
+        server.stop()
+    assert Conversation.objects.get().subject == "By SMTP"
+
+
+def test_a_reply_reaches_the_customers_mailbox_threaded_and_an_outlook_reply_comes_back(
+    cast: object, alice: User, dovecot: Dovecot, smtp_relay: SmtpRelay
+) -> None:
+    inbox = imap_inbox(cast.workspace, dovecot, smtp_relay)  # type: ignore[attr-defined]
+    dovecot.append(
+        INBOX_ADDRESS, customer_email(subject="Blender cracked", message_id="<c1@example.com>")
+    )
+    inbox_poll(inbox_id=inbox.pk)
+    conversation = Conversation.objects.get()
+
+    reply = conversations.reply_send(
+        conversation=conversation, agent=alice, text="We will send a new one."
+    )
+    run_tasks_now()
+    reply.refresh_from_db()
+    assert reply.delivery == Message.Delivery.SENT
+
+    (received,) = dovecot.messages("carl@example.com")
+    mail = email.message_from_bytes(received, policy=email.policy.default)
+    assert isinstance(mail, email.message.EmailMessage)
+    assert mail["In-Reply-To"] == "<c1@example.com>"
+    assert mail["Message-ID"] == f"<{reply.external_id}>"
+    assert mail["Subject"] == f"Re: Blender cracked [#{conversation.number}]"
+    assert str(mail["From"]) == f"Alice Agent | Toko Test <{INBOX_ADDRESS}>"
+    body = mail.get_body(("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert text.startswith("We will send a new one.\n\nAlice Agent")
+
+    # Carl answers from Outlook: no In-Reply-To, "RE:", and Outlook's header block quote.
+    outlook = (
+        f"From: Carl Customer <carl@example.com>\r\nTo: {INBOX_ADDRESS}\r\n"
+        f"Subject: RE: Blender cracked [#{conversation.number}]\r\n"
+        "Message-ID: <outlook-1@example.com>\r\nThread-Index: AdlXyz==\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Thank you!\r\n\r\n________________________________\r\n"
+        f"From: Alice Agent | Toko Test <{INBOX_ADDRESS}>\r\nSent: Monday\r\nTo: Carl\r\n"
+        "Subject: Re: Blender cracked\r\n\r\nWe will send a new one.\r\n"
+    ).encode()
+    dovecot.append(INBOX_ADDRESS, outlook)
+    inbox_poll(inbox_id=inbox.pk)
+
+    conversation.refresh_from_db()
+    assert Conversation.objects.count() == 1
+    assert list(conversation.messages.values_list("text", flat=True))[-1] == "Thank you!"
+    assert conversation.status == Conversation.Status.OPEN
