@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from layan.accounts import services
 from layan.accounts.models import User
 from layan.conversations.models import Conversation
-from layan.realtime import groups, presence
+from layan.realtime import groups, presence, push
 
 
 class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -27,6 +27,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=4401)
             return
         self.user = user
+        push.remember_server_loop()
         self.joined = [groups.workspace_agents(user.workspace_id), groups.agent(user.id)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)

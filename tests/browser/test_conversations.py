@@ -1,0 +1,125 @@
+"""The unified inbox in Chromium: a real customer email, answered by an agent, live updates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from layan.accounts.models import User
+from layan.conversations.models import Conversation, Macro, Message
+from layan.core.worker import run_tasks_now
+from layan.inboxes import services
+from layan.inboxes.email.imap import inbox_poll
+from layan.testing.mail import INBOX_ADDRESS, customer_email
+from layan.testing.mailserver import PASSWORD as MAIL_PASSWORD
+from layan.testing.mailserver import Dovecot, SmtpRelay
+from layan.testing.personas import PASSWORD, Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NewPage = Callable[..., Page]
+
+
+def log_in(page: Page, user: User) -> None:
+    page.goto("/desk/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("body")).to_have_attribute("data-socket", "open")
+
+
+def test_a_customer_email_is_answered_from_the_desk_and_the_thread_continues(
+    cast: Cast, new_page: NewPage, dovecot: Dovecot, smtp_relay: SmtpRelay
+) -> None:
+    inbox = services.inbox_create(
+        workspace=cast.workspace,
+        kind="email",
+        name="Support",
+        address=INBOX_ADDRESS,
+        config={
+            "imap_host": "127.0.0.1", "imap_port": dovecot.port, "imap_security": "none",
+            "imap_username": INBOX_ADDRESS, "imap_password": MAIL_PASSWORD,
+            "smtp_host": "127.0.0.1", "smtp_port": smtp_relay.port, "smtp_security": "none",
+        },
+    )  # fmt: skip
+    dovecot.append(
+        INBOX_ADDRESS,
+        customer_email(
+            subject="Kettle arrived broken",
+            text="The lid is cracked. Can you send a new one?",
+            message_id="<kettle@example.com>",
+        ),
+    )
+    inbox_poll(inbox_id=inbox.pk)
+
+    page = new_page()
+    log_in(page, cast.alice)
+    page.get_by_role("link", name="Conversations").click()
+    page.get_by_role("link", name="Unassigned").click()
+    page.get_by_role("link", name="Kettle arrived broken").click()
+    expect(page.get_by_text("The lid is cracked.")).to_be_visible()
+    page.get_by_label("Message", exact=True).fill("Sorry about that! A new kettle ships today.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".message-out")).to_contain_text("A new kettle ships today.")
+
+    run_tasks_now()
+    (received,) = dovecot.messages("carl@example.com")
+    assert b"In-Reply-To: <kettle@example.com>" in received
+    reply = Message.objects.get(direction="out")
+    assert reply.delivery == Message.Delivery.SENT
+    expect(page.locator(".message-out [data-delivery]")).to_have_attribute("data-delivery", "sent")
+
+    number = Conversation.objects.get().number
+    dovecot.append(
+        INBOX_ADDRESS,
+        (
+            f"From: Carl Customer <carl@example.com>\r\nTo: {INBOX_ADDRESS}\r\n"
+            f"Subject: RE: Kettle arrived broken [#{number}]\r\nMessage-ID: <ol-2@example.com>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nGreat, thanks!\r\n\r\n"
+            f"From: Alice Agent | Toko Test <{INBOX_ADDRESS}>\r\nSent: Monday\r\nTo: Carl\r\n"
+            "Subject: Re: Kettle arrived broken\r\n\r\nSorry about that!\r\n"
+        ).encode(),
+    )
+    inbox_poll(inbox_id=inbox.pk)
+    page.reload()
+    expect(page.locator(".message-in").last).to_contain_text("Great, thanks!")
+    assert Conversation.objects.count() == 1
+
+
+def test_colleagues_see_each_other_and_new_messages_live(
+    cast: Cast, new_page: NewPage, email_inbox: object
+) -> None:
+    result = services.inbound_ingest(
+        inbox=email_inbox,  # type: ignore[arg-type]
+        payload=customer_email(subject="Two agents, one customer"),
+        source="test",
+    )
+    Macro.objects.create(
+        workspace=cast.workspace,
+        name="Greeting",
+        body="Hi {{ customer.first_name }}, thanks for writing.",
+    )
+    url = f"/desk/conversations/{result.conversation_number}/"
+    alice = new_page()
+    log_in(alice, cast.alice)
+    alice.goto(url)
+    expect(alice.locator("body")).to_have_attribute("data-socket", "open")
+    olga = new_page()
+    log_in(olga, cast.olga)
+    olga.goto(url)
+    expect(olga.locator("body")).to_have_attribute("data-socket", "open")
+
+    expect(alice.locator("[data-collision]")).to_contain_text("Olga Other also viewing")
+    olga.get_by_label("Message", exact=True).press_sequentially("Let me")
+    expect(alice.locator("[data-collision]")).to_contain_text("Olga Other typing")
+
+    olga.get_by_label("Internal note").check()
+    olga.get_by_label("Message", exact=True).fill("I'll take this one")
+    olga.get_by_role("button", name="Send").click()
+    # Alice's page did not reload: the thread re-fetched itself on the desk socket's event.
+    expect(alice.locator(".message-note")).to_contain_text("I'll take this one")
+
+    alice.get_by_label("Canned reply").select_option(label="Greeting")
+    expect(alice.get_by_label("Message", exact=True)).to_have_value("Hi Carl, thanks for writing.")
