@@ -222,3 +222,39 @@ def test_serve_without_a_workspace_says_how_to_set_up(var_dir: Path) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_email_ingest_prints_one_line_per_file_and_reads_stdin(var_dir: Path) -> None:
+    from layan.inboxes.email.compose import customer_email
+
+    corpus = Path(__file__).parent.parent / "layan" / "inboxes" / "tests" / "corpus"
+    first = var_dir.parent / "first.eml"
+    first.write_bytes(customer_email(to="support@toko.example", subject="From a file"))
+    second = corpus / "02-outlook-gbk-zh.eml"
+    assert run_layan(var_dir, "migrate", "-v0").returncode == 0
+    no_inbox = run_layan(var_dir, "email", "ingest", str(first))
+    assert no_inbox.returncode == 1
+    assert "There is no active email inbox" in no_inbox.stderr
+    assert run_layan(var_dir, "demo").returncode == 0
+
+    result = run_layan(
+        var_dir, "email", "ingest", "--inbox", "support@toko.example",
+        str(first), str(second), str(first), str(corpus / "11-no-sender.eml"), str(var_dir.parent / "nope.eml"),
+    )  # fmt: skip
+    piped = subprocess.run(
+        [LAYAN, "email", "ingest"],
+        input=customer_email(to="support@toko.example", subject="Piped"),
+        env=layan_env(var_dir),
+        capture_output=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # The demo has conversations 1-5; these continue the numbering.
+    assert lines[:3] == ["ok 6", "ok 7", "duplicate 6"]
+    assert lines[3].startswith("failed Could not read the message: The message has no sender")
+    assert lines[4].startswith("failed ") and "nope.eml" in lines[4]
+    assert len(lines) == 5
+    assert piped.returncode == 0
+    assert piped.stdout.decode().splitlines() == ["ok 8"]
