@@ -239,7 +239,8 @@ def test_email_ingest_prints_one_line_per_file_and_reads_stdin(var_dir: Path) ->
 
     result = run_layan(
         var_dir, "email", "ingest", "--inbox", "support@toko.example",
-        str(first), str(second), str(first), str(corpus / "11-no-sender.eml"), str(var_dir.parent / "nope.eml"),
+        str(first), str(second), str(first), str(corpus / "11-no-sender.eml"),
+        str(var_dir.parent / "nope.eml"),
     )  # fmt: skip
     piped = subprocess.run(
         [LAYAN, "email", "ingest"],
@@ -254,7 +255,8 @@ def test_email_ingest_prints_one_line_per_file_and_reads_stdin(var_dir: Path) ->
     # The demo has conversations 1-5; these continue the numbering.
     assert lines[:3] == ["ok 6", "ok 7", "duplicate 6"]
     assert lines[3].startswith("failed Could not read the message: The message has no sender")
-    assert lines[4].startswith("failed ") and "nope.eml" in lines[4]
+    assert lines[4].startswith("failed ")
+    assert "nope.eml" in lines[4]
     assert len(lines) == 5
     assert piped.returncode == 0
     assert piped.stdout.decode().splitlines() == ["ok 8"]
