@@ -219,8 +219,9 @@ def message_receive(
 ) -> Received:
     """Store a customer's message in the conversation it continues, or in a new one.
 
-    Idempotent: a message whose channel id this inbox already has is not stored again, even
-    when two deliveries race (the unique constraint decides; the loser reports a duplicate).
+    Idempotent: a message whose channel id this inbox already has is not stored again. When two
+    deliveries race, the unique constraint decides: the loser's insert raises IntegrityError,
+    and its caller rolls back the whole attempt (see inboxes.services.inbound_process).
     """
     now = now or timezone.now()
     if inbound.external_id:
@@ -252,30 +253,24 @@ def message_receive(
             now=now,
         )
         created = True
-    # Re-read under the row lock: an agent may be changing the conversation right now.
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                conversation=conversation,
-                inbox=inbox,
-                direction=Message.Direction.INBOUND,
-                author_kind=Message.Author.CUSTOMER,
-                text=inbound.text,
-                full_text=inbound.full_text if inbound.full_text != inbound.text else "",
-                html=inbound.html,
-                external_id=inbound.external_id,
-                sender=inbound.sender_address,
-                recipients=inbound.recipients[:50],
-                headers=inbound.headers,
-                raw=raw,
-                created_at=now,
-            )
-    except IntegrityError:
-        existing = Message.objects.select_related("conversation").get(
-            inbox=inbox, external_id=inbound.external_id
-        )
-        return Received(existing.conversation, existing, True, False)
+    if not created:
+        # Re-read under the row lock: an agent may be changing the conversation right now.
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox=inbox,
+        direction=Message.Direction.INBOUND,
+        author_kind=Message.Author.CUSTOMER,
+        text=inbound.text,
+        full_text=inbound.full_text if inbound.full_text != inbound.text else "",
+        html=inbound.html,
+        external_id=inbound.external_id,
+        sender=inbound.sender_address,
+        recipients=inbound.recipients[:50],
+        headers=inbound.headers,
+        raw=raw,
+        created_at=now,
+    )
     _save_attachments(message, inbound.attachments)
     _after_customer_message(conversation=conversation, message=message, now=now)
     _publish("message.created", conversation, message=message.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,8 +52,8 @@ def customer_resolve(
 ) -> Customer:
     """The customer behind this identity, created (with the identity) when new.
 
-    Safe under concurrency: two deliveries from a new sender create one customer (the unique
-    identity constraint decides; the loser re-reads the winner's row).
+    Under concurrency the unique identity constraint decides: the loser's insert raises
+    IntegrityError and its caller's transaction rolls back and retries (inbound_process does).
     """
     normalized = identity_normalize(kind=kind, address=address)
     if not normalized:
@@ -75,19 +75,10 @@ def customer_resolve(
         if kind == Identity.Kind.EMAIL
         else None
     )
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create(
-                workspace=workspace, name=name[:160], language=language, company=company
-            )
-            Identity.objects.create(
-                workspace=workspace, customer=customer, kind=kind, address=normalized
-            )
-    except IntegrityError:
-        found = customer_find(workspace=workspace, kind=kind, address=normalized)
-        if found is None:
-            raise
-        return found
+    customer = Customer.objects.create(
+        workspace=workspace, name=name[:160], language=language, company=company
+    )
+    Identity.objects.create(workspace=workspace, customer=customer, kind=kind, address=normalized)
     return customer
 
 

@@ -130,22 +130,22 @@ class IngestResult:
 def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[InboundRaw, bool]:
     """Commit the payload (or find it, if these exact bytes came before)."""
     digest = hashlib.sha256(payload).hexdigest()
-    existing = InboundRaw.objects.filter(inbox=inbox, digest=digest).first()
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             raw = InboundRaw.objects.create(
                 inbox=inbox, source=source, digest=digest, payload=payload
             )
     except IntegrityError:
-        return InboundRaw.objects.get(inbox=inbox, digest=digest), False
+        return InboundRaw.objects.select_related("inbox__workspace").get(
+            inbox=inbox, digest=digest
+        ), False
+    raw.inbox = inbox
     return raw, True
 
 
 def inbound_ingest(*, inbox: Inbox, payload: bytes, source: str) -> IngestResult:
     raw, _created = inbound_store(inbox=inbox, payload=payload, source=source)
-    return inbound_process(raw_id=raw.pk)
+    return inbound_process(raw=raw)
 
 
 def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
@@ -167,14 +167,18 @@ def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
     return IngestResult(status, raw.pk, number, raw.error, conversation_id)
 
 
-class _Duplicate(Exception):
-    def __init__(self, message: Message) -> None:
-        self.message = message
+def inbound_process(
+    *, raw_id: int | None = None, raw: InboundRaw | None = None, actor: User | None = None
+) -> IngestResult:
+    """Parse and receive one stored payload. Never raises: failures are recorded on the row.
 
-
-def inbound_process(*, raw_id: int, actor: User | None = None) -> IngestResult:
-    """Parse and receive one stored payload. Never raises: failures are recorded on the row."""
-    raw = InboundRaw.objects.select_related("inbox__workspace").get(pk=raw_id)
+    Everything a payload creates (customer, conversation, message) is written in one
+    transaction. When a concurrent delivery of the same message or sender wins a unique
+    constraint, that transaction rolls back as a whole and the payload is processed once more,
+    now finding what the other delivery wrote (so a race never leaves an empty conversation).
+    """
+    if raw is None:
+        raw = InboundRaw.objects.select_related("inbox__workspace").get(pk=raw_id or 0)
     if raw.status not in {InboundRaw.Status.PENDING, InboundRaw.Status.FAILED}:
         return _result_of(raw, duplicate=True)
     try:
@@ -183,39 +187,50 @@ def inbound_process(*, raw_id: int, actor: User | None = None) -> IngestResult:
         # The same bytes will fail the same way: kept for an admin to look at and reprocess.
         logger.warning("inbound %s could not be parsed: %s", raw.pk, error)
         return _fail(raw, f"{_('Could not read the message')}: {error}", retry=False)
-    try:
-        with transaction.atomic():
-            claimed = InboundRaw.objects.filter(
-                pk=raw.pk,
-                status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
-                attempts=raw.attempts,
-            ).update(attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor)
-            if not claimed:
-                raw.refresh_from_db()
-                return _result_of(raw, duplicate=True)
-            status, conversation, reason = inbound_receive(
-                inbox=raw.inbox, inbound=inbound, raw=raw
-            )
-            InboundRaw.objects.filter(pk=raw.pk).update(
-                status=status,
-                error=reason,
-                conversation=conversation,
-                processed_at=timezone.now(),
-            )
-    except _Duplicate as duplicate:
-        InboundRaw.objects.filter(pk=raw.pk).update(
-            status=InboundRaw.Status.DUPLICATE,
-            attempts=F("attempts") + 1,
-            conversation_id=duplicate.message.conversation_id,
-            processed_at=timezone.now(),
-            error="",
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                claimed = InboundRaw.objects.filter(
+                    pk=raw.pk,
+                    status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
+                    attempts=raw.attempts,
+                ).update(attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor)
+                if not claimed:
+                    raw.refresh_from_db()
+                    return _result_of(raw, duplicate=True)
+                status, conversation, reason = inbound_receive(
+                    inbox=raw.inbox, inbound=inbound, raw=raw
+                )
+                InboundRaw.objects.filter(pk=raw.pk).update(
+                    status=status,
+                    error=reason,
+                    conversation=conversation,
+                    processed_at=timezone.now(),
+                )
+        except IntegrityError:
+            if attempt == 1:
+                logger.info("inbound %s raced another delivery; processing it again", raw.pk)
+                continue
+            logger.exception("inbound %s failed", raw.pk)
+            raw.refresh_from_db()
+            return _fail(raw, "IntegrityError", retry=True)
+        except Exception as error:
+            logger.exception("inbound %s failed", raw.pk)
+            raw.refresh_from_db()
+            return _fail(raw, f"{type(error).__name__}: {error}", retry=True)
+        outcome = {
+            InboundRaw.Status.PROCESSED: "ok",
+            InboundRaw.Status.DUPLICATE: "duplicate",
+            InboundRaw.Status.IGNORED: "ignored",
+        }[InboundRaw.Status(status)]
+        return IngestResult(
+            outcome,
+            raw.pk,
+            conversation.number if conversation else None,
+            reason,
+            conversation.pk if conversation else None,
         )
-    except Exception as error:
-        logger.exception("inbound %s failed", raw.pk)
-        raw.refresh_from_db()
-        return _fail(raw, f"{type(error).__name__}: {error}", retry=True)
-    raw.refresh_from_db()
-    return _result_of(raw)
+    raise AssertionError("unreachable")
 
 
 def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
@@ -250,15 +265,8 @@ def inbound_receive(
         name=inbound.sender_name,
         language=inbound.language,
     )
-    try:
-        with transaction.atomic():
-            received = message_receive(inbox=inbox, customer=customer, inbound=inbound, raw=raw)
-    except IntegrityError:
-        existing = Message.objects.filter(inbox=inbox, external_id=inbound.external_id).first()
-        if existing is None:
-            raise
-        # A racing delivery of the same message won: undo everything this one created.
-        raise _Duplicate(existing) from None
+    # A racing duplicate raises IntegrityError here: inbound_process rolls back and retries.
+    received = message_receive(inbox=inbox, customer=customer, inbound=inbound, raw=raw)
     status = InboundRaw.Status.DUPLICATE if received.duplicate else InboundRaw.Status.PROCESSED
     return status, received.conversation, ""
 

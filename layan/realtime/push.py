@@ -35,6 +35,9 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     loop = _server_loop
+    if isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(group):
+        # Nobody in this process listens: skip the (costly) hop into async code.
+        return
     if isinstance(layer, InMemoryChannelLayer) and loop is not None and loop.is_running():
         try:
             current = asyncio.get_running_loop()
