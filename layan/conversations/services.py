@@ -340,7 +340,7 @@ def reply_send(
     now = now or timezone.now()
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("inbox", "workspace")
             .get(pk=conversation.pk)
         )
@@ -471,7 +471,7 @@ def conversation_update(
     now = timezone.now()
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("assignee", "team")
             .get(pk=conversation.pk)
         )

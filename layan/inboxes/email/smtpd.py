@@ -13,7 +13,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +24,12 @@ def _inbox_id_for(address: str) -> int | None:
     from layan.inboxes.services import inbox_for_address
 
     close_old_connections()
-    inbox = inbox_for_address(address=address)
-    return inbox.pk if inbox else None
+    try:
+        inbox = inbox_for_address(address=address)
+        return inbox.pk if inbox else None
+    finally:
+        # This runs in the receiver's worker thread: hand the connection back between messages.
+        connection.close()
 
 
 def _deliver(inbox_ids: list[int], payload: bytes) -> list[str]:
@@ -34,9 +38,12 @@ def _deliver(inbox_ids: list[int], payload: bytes) -> list[str]:
 
     close_old_connections()
     lines = []
-    for inbox in Inbox.objects.filter(pk__in=inbox_ids):
-        raw, _created = inbound_store(inbox=inbox, payload=payload, source="smtp")
-        lines.append(inbound_process(raw_id=raw.pk).line())
+    try:
+        for inbox in Inbox.objects.select_related("workspace").filter(pk__in=inbox_ids):
+            raw, _created = inbound_store(inbox=inbox, payload=payload, source="smtp")
+            lines.append(inbound_process(raw=raw).line())
+    finally:
+        connection.close()
     return lines
 
 
