@@ -12,14 +12,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
+
+from common import bench_workspace, setup_django
 
 
 def main() -> None:
@@ -29,40 +27,20 @@ def main() -> None:
     parser.add_argument("--database", default="")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="layan-bench-")
-    os.environ["LAYAN_VAR_DIR"] = folder
-    os.environ["LAYAN_DATABASE_URL"] = args.database
-    os.environ["LAYAN_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
+    setup_django(args.database)
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from layan.accounts.models import User
-    from layan.accounts.services import workspace_create
     from layan.conversations.models import Conversation, Message, Tag, WorkspaceCounter
     from layan.customers.models import Customer, Identity
-    from layan.inboxes.services import inbox_create
     from layan.testing.fixtures import AsgiServer
 
-    if args.database:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    workspace = workspace_create(
-        name="Bench", slug="bench", timezone_name="Asia/Jakarta",
-        languages=["en", "id", "zh-hans"], default_language="en",
-    )  # fmt: skip
-    inbox = inbox_create(
-        workspace=workspace, kind="email", name="Mail", address="support@bench.example"
-    )
+    workspace, inbox = bench_workspace()
     agents = [
         User.objects.create_user(
             f"agent{n}@bench.example", "bench-password", workspace=workspace, name=f"Agent {n}"

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from common import bench_workspace, setup_django
 
 SUBJECTS = {
     "en": ["Where is my order?", "Refund request", "Wrong size delivered", "Invoice please"],
@@ -37,33 +35,14 @@ def main() -> None:
     parser.add_argument("--database", default="")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="layan-bench-")
-    os.environ["LAYAN_VAR_DIR"] = folder
-    os.environ["LAYAN_DATABASE_URL"] = args.database
-    os.environ["LAYAN_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(args.database)
     from django.db import connection
 
-    from layan.accounts.services import workspace_create
     from layan.conversations.models import Conversation, Message
     from layan.inboxes.email.compose import customer_email
-    from layan.inboxes.services import inbound_ingest, inbox_create
+    from layan.inboxes.services import inbound_ingest
 
-    if args.database:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    workspace = workspace_create(
-        name="Bench", slug="bench", timezone_name="Asia/Jakarta",
-        languages=["en", "id", "zh-hans"], default_language="en",
-    )  # fmt: skip
-    inbox = inbox_create(
-        workspace=workspace, kind="email", name="Mail", address="support@bench.example"
-    )
+    _workspace, inbox = bench_workspace()
 
     rng = random.Random(20261122)
     languages = list(SUBJECTS)

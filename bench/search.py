@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from common import setup_django
 
 WORDS = {
     "en": (
@@ -83,24 +82,12 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="layan-bench-")
-    os.environ["LAYAN_VAR_DIR"] = folder
-    os.environ["LAYAN_DATABASE_URL"] = args.database
-    os.environ["LAYAN_LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    folder = setup_django(args.database)
     from django.db import connection
 
     from layan.search.engine import document_index, search
     from layan.search.models import Document, Posting
 
-    if args.database:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     Document.objects.all().delete()
 
     rng = random.Random(20261122)
