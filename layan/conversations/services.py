@@ -267,7 +267,11 @@ def message_receive(
         external_id=inbound.external_id,
         sender=inbound.sender_address,
         recipients=inbound.recipients[:50],
-        headers=inbound.headers,
+        # "automated" (auto-reply, list, daemon): automations must never answer this message.
+        headers={
+            **inbound.headers,
+            **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
+        },
         raw=raw,
         created_at=now,
     )

@@ -161,6 +161,12 @@ def test_bounce_marks_our_message_failed_in_its_conversation(
     assert Customer.objects.filter(identities__address__startswith="mailer-daemon").count() == 0
 
 
+def test_auto_replies_are_kept_and_marked_never_to_be_answered(email_inbox: Inbox) -> None:
+    result = ingest(email_inbox, (CORPUS / "06-auto-reply.eml").read_bytes())
+    message = conversation_of(result).messages.get()
+    assert message.headers["automated"] == "Auto-Submitted: auto-replied"
+
+
 def test_mail_from_the_inbox_itself_is_ignored(email_inbox: Inbox) -> None:
     result = ingest(email_inbox, customer_email(sender=email_inbox.address))
     assert (result.status, Conversation.objects.count()) == ("ignored", 0)
