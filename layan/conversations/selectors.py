@@ -96,16 +96,14 @@ class InboxFilters:
         return condition
 
 
-def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Conversation]:
+def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Any]:
+    """One page of the inbox. The page's ids are found first (a narrow, index-friendly sort),
+    then only those rows are loaded with what the list shows: sorting 40,000 joined rows to show
+    50 was most of the list's time at 100k conversations."""
     conversations = (
         Conversation.objects.filter(workspace_id=agent.workspace_id)
         .filter(view_filter(filters.view, agent))
         .filter(filters.query())
-        .select_related("customer", "assignee", "inbox", "team")
-        .prefetch_related(
-            "tags",
-            Prefetch("customer__identities"),
-        )
     )
     if filters.tag is not None or filters.q:
         conversations = conversations.distinct()
@@ -116,8 +114,17 @@ def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Convers
     }[filters.sort]
     if filters.sort == "waiting":
         conversations = conversations.filter(waiting_since__isnull=False)
-    paginator = Paginator(conversations.order_by(*order), PAGE_SIZE)
-    return paginator.get_page(page)
+    ids = conversations.order_by(*order).values_list("pk", flat=True)
+    result: Page[Any] = Paginator(ids, PAGE_SIZE).get_page(page)
+    page_ids = list(result.object_list)
+    rows = (
+        Conversation.objects.filter(pk__in=page_ids)
+        .select_related("customer", "assignee", "inbox", "team")
+        .prefetch_related("tags", Prefetch("customer__identities"))
+    )
+    by_id = {row.pk: row for row in rows}
+    result.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
+    return result
 
 
 def view_counts(*, agent: User) -> dict[str, int]:
