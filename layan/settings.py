@@ -163,6 +163,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Inbound attachments larger than this stay only in the stored original message.
+MAX_ATTACHMENT_BYTES = config.env_int("LAYAN_MAX_ATTACHMENT_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 # Email

@@ -146,7 +146,7 @@ def thread(*, conversation: Conversation) -> list[ThreadItem]:
         Message.objects.filter(conversation=conversation)
         .select_related("author_agent")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        .defer("full_text", "headers")
+        .defer("full_text")
     )
     events = ConversationEvent.objects.filter(conversation=conversation).select_related("actor")
     items = [ThreadItem("message", message.created_at, message=message) for message in messages]

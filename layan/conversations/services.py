@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -38,7 +39,6 @@ from layan.search.analysis import detect_language
 
 # A reply to a conversation closed longer ago than this starts a new (follow-up) conversation.
 SUBJECT_MATCH_WINDOW = dt.timedelta(days=14)
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SUBJECT_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|sv|vs|balas|bls|trs|teruskan|回复|回覆|答复|转发|轉寄)\s*(\[\d+\])?\s*[:：]\s*"
@@ -178,7 +178,12 @@ def thread_find(
 
 def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]) -> None:
     saved = []
+    omitted = []
     for item in attachments:
+        if len(item.content) > settings.MAX_ATTACHMENT_BYTES:
+            # Not copied out of the original, which keeps it (agents can open the original).
+            omitted.append({"filename": item.filename[:255], "size": len(item.content)})
+            continue
         attachment = Attachment(
             message=message,
             filename=item.filename[:255],
@@ -190,6 +195,9 @@ def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]
         # Stored under a random name: the customer's file name never becomes a path.
         attachment.file.save(get_random_string(20), ContentFile(item.content), save=True)
         saved.append(attachment)
+    if omitted:
+        message.headers = {**message.headers, "omitted_attachments": omitted}
+        message.save(update_fields=["headers"])
     if message.html and any(item.content_id for item in saved):
         html = message.html
         for attachment in saved:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -214,6 +215,32 @@ def test_attachments_are_stored_privately_and_inline_images_point_to_the_desk(
     assert invoice.file.read().startswith(b"%PDF")
     assert f'src="/desk/attachments/{inline.pk}/"' in message.html
     assert "/media/" not in invoice.file.path
+
+
+def test_a_huge_attachment_stays_in_the_original_only(email_inbox: Inbox, settings: Any) -> None:
+    from email.message import EmailMessage
+
+    settings.MAX_ATTACHMENT_BYTES = 1024 * 1024
+    mail = EmailMessage()
+    mail["From"] = "carl@example.com"
+    mail["To"] = email_inbox.address
+    mail["Subject"] = "Video of the damage"
+    mail["Message-ID"] = "<huge@example.com>"
+    mail.set_content("See the video.")
+    mail.add_attachment(
+        b"\0" * (2 * 1024 * 1024), maintype="video", subtype="mp4", filename="damage.mp4"
+    )
+    mail.add_attachment(b"small", maintype="text", subtype="plain", filename="note.txt")
+
+    result = ingest(email_inbox, mail.as_bytes())
+
+    message = conversation_of(result).messages.get()
+    assert [attachment.filename for attachment in message.attachments.all()] == ["note.txt"]
+    assert message.headers["omitted_attachments"] == [
+        {"filename": "damage.mp4", "size": 2 * 1024 * 1024}
+    ]
+    assert message.raw is not None
+    assert len(bytes(message.raw.payload)) > 2 * 1024 * 1024
 
 
 @pytest.mark.django_db(transaction=True)
