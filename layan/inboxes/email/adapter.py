@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import asdict, dataclass
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from html import escape
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from layan.inboxes.email.parse import parse_email
@@ -91,7 +92,9 @@ class EmailAdapter:
 
     def new_external_id(self, *, conversation: Any) -> str:
         domain = conversation.inbox.address.rpartition("@")[2] or "layan.invalid"
-        return make_msgid(idstring=f"layan.{conversation.number}", domain=domain).strip("<>")
+        # Short enough never to be folded onto a second header line.
+        token = get_random_string(20, "abcdefghijklmnopqrstuvwxyz0123456789")
+        return f"layan.{conversation.number}.{token}@{domain}"
 
     def send(self, *, message: Any) -> None:
         email = build_email(message)

@@ -137,7 +137,7 @@ def test_a_reply_reaches_the_customers_mailbox_threaded_and_an_outlook_reply_com
     mail = email.message_from_bytes(received, policy=email.policy.default)
     assert isinstance(mail, email.message.EmailMessage)
     assert mail["In-Reply-To"] == "<c1@example.com>"
-    assert mail["Message-ID"] == f"<{reply.external_id}>"
+    assert mail["Message-ID"].strip() == f"<{reply.external_id}>"
     assert mail["Subject"] == f"Re: Blender cracked [#{conversation.number}]"
     assert str(mail["From"]) == f"Alice Agent | Toko Test <{INBOX_ADDRESS}>"
     body = mail.get_body(("plain",))
