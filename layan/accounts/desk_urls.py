@@ -3,6 +3,7 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.conversations import knowledge_views as conversation_knowledge
 from layan.conversations import macro_views
 from layan.conversations import views as conversations
 from layan.customers import views as customers
@@ -20,6 +21,16 @@ urlpatterns = [
     path("conversations/<int:number>/", conversations.conversation, name="conversation"),
     path("conversations/<int:number>/thread/", conversations.thread, name="thread"),
     path("conversations/<int:number>/reply/", conversations.reply, name="reply"),
+    path(
+        "conversations/<int:number>/suggestions/",
+        conversation_knowledge.suggestions,
+        name="conversation_suggestions",
+    ),
+    path(
+        "conversations/<int:number>/articles/",
+        conversation_knowledge.article_search,
+        name="conversation_articles",
+    ),
     path("conversations/<int:number>/update/", conversations.update, name="conversation_update"),
     path(
         "conversations/<int:number>/macros/<int:macro_id>/",

@@ -115,6 +115,17 @@
       lastTyping = now;
       deskSocket.send(JSON.stringify({ type: "typing", conversation: Number(page.dataset.conversationPage) }));
     });
+    // Knowledge panel: "Insert link" / "Insert text" put the article into the reply.
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-insert]");
+      if (!button) return;
+      var start = text.selectionStart || text.value.length;
+      var value = button.dataset.insert;
+      var before = text.value.slice(0, start);
+      var glue = before && !/\s$/.test(before) ? "\n" : "";
+      text.value = before + glue + value + text.value.slice(text.selectionEnd || start);
+      text.focus();
+    });
     var select = document.querySelector("[data-macro-select]");
     if (select) {
       select.addEventListener("change", function () {
