@@ -141,6 +141,7 @@ def main() -> None:
         "list_mine": "/desk/conversations/?view=mine",
         "list_tag_filter": f"/desk/conversations/?view=all&tag={tags[3].pk}",
         "list_oldest_waiting": "/desk/conversations/?view=open&sort=waiting",
+        "view_counts": "/desk/conversations/counts/?view=open",
         "conversation_50_messages": f"/desk/conversations/{long.number}/",
     }
     figures: dict[str, object] = {

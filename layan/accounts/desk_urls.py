@@ -17,6 +17,7 @@ urlpatterns = [
     path("", desk.home, name="home"),
     path("conversations/", conversations.inbox, name="inbox"),
     path("conversations/new/", conversations.conversation_new, name="conversation_new"),
+    path("conversations/counts/", conversations.view_counts, name="inbox_counts"),
     path("conversations/bulk/", conversations.bulk, name="bulk"),
     path("conversations/<int:number>/", conversations.conversation, name="conversation"),
     path("conversations/<int:number>/thread/", conversations.thread, name="thread"),

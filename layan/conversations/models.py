@@ -103,13 +103,17 @@ class Conversation(models.Model):
             models.UniqueConstraint(fields=["workspace", "number"], name="conversation_number")
         ]
         indexes = [
-            # Inbox views: one index per common view, ending in the sort column.
+            # Inbox views. Counts per status read conv_status; a page sorted by activity walks
+            # conv_activity newest first and stops after 50 matches (no sort of 40k rows).
             models.Index(fields=["workspace", "status", "-last_activity_at"], name="conv_status"),
+            models.Index(fields=["workspace", "-last_activity_at", "-id"], name="conv_activity"),
             models.Index(
                 fields=["workspace", "assignee", "status", "-last_activity_at"],
                 name="conv_assignee",
             ),
-            models.Index(fields=["workspace", "status", "waiting_since"], name="conv_waiting"),
+            models.Index(
+                fields=["workspace", "waiting_since", "id", "status"], name="conv_waiting"
+            ),
             models.Index(fields=["customer", "-last_activity_at"], name="conv_customer"),
             models.Index(fields=["workspace", "subject_key"], name="conv_subject"),
         ]

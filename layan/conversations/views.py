@@ -36,7 +36,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "nav": "inbox",
         "filters": filters,
         "page": page,
-        "counts": selectors.view_counts(agent=agent),
         "choices": selectors.filter_choices(agent=agent),
         "statuses": Conversation.Status.choices,
         "priorities": Conversation.Priority.choices,
@@ -44,6 +43,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     }
     template = "conversations/_list.html" if request.htmx else "conversations/inbox.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+@agent_required
+def view_counts(request: HttpRequest) -> HttpResponse:
+    """The per-view counts, fetched after the list (and again on every inbox event)."""
+    agent = current_agent(request)
+    return render(
+        request,
+        "conversations/_view_tabs.html",
+        {"counts": selectors.view_counts(agent=agent), "view": request.GET.get("view", "mine")},
+    )
 
 
 @require_POST

@@ -12,6 +12,7 @@ from layan.conversations.models import Conversation, Macro, Message
 from layan.core.worker import run_tasks_now
 from layan.inboxes import services
 from layan.inboxes.email.imap import inbox_poll
+from layan.knowledge import services as knowledge
 from layan.testing.mail import INBOX_ADDRESS, customer_email
 from layan.testing.mailserver import PASSWORD as MAIL_PASSWORD
 from layan.testing.mailserver import Dovecot, SmtpRelay
@@ -96,6 +97,16 @@ def test_colleagues_see_each_other_and_new_messages_live(
         payload=customer_email(subject="Two agents, one customer"),
         source="test",
     )
+    article = knowledge.article_create(
+        workspace=cast.workspace,
+        author=cast.alice,
+        language="en",
+        title="How long does a refund take?",
+        body="Refunds reach your bank account within 3 to 7 working days.",
+        questions="",
+    )
+    knowledge.article_set_status(article=article, status="published")
+    run_tasks_now()
     Macro.objects.create(
         workspace=cast.workspace,
         name="Greeting",
@@ -123,3 +134,10 @@ def test_colleagues_see_each_other_and_new_messages_live(
 
     alice.get_by_label("Canned reply").select_option(label="Greeting")
     expect(alice.get_by_label("Message", exact=True)).to_have_value("Hi Carl, thanks for writing.")
+
+    alice.get_by_label("Search articles (public and internal)").fill("refund")
+    results = alice.locator("[data-article-results]")
+    results.get_by_role("button", name="Insert text").first.click()
+    expect(alice.get_by_label("Message", exact=True)).to_have_value(
+        "Hi Carl, thanks for writing.\nRefunds reach your bank account within 3 to 7 working days."
+    )
