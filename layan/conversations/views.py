@@ -76,16 +76,16 @@ def bulk(request: HttpRequest) -> HttpResponse:
             ).first()
             if assignee is None:
                 messages.error(request, _("Choose an agent."))
-                return redirect(request.POST.get("next") or "desk:inbox")
+                return redirect(_safe_next(request))
             changes = services.Changes(assignee=assignee)
     elif action == "tag":
         tag = request.POST.get("tag", "").strip()
         if not tag:
             messages.error(request, _("Enter a tag."))
-            return redirect(request.POST.get("next") or "desk:inbox")
+            return redirect(_safe_next(request))
     else:
         messages.error(request, _("Choose what to do with the selected conversations."))
-        return redirect(request.POST.get("next") or "desk:inbox")
+        return redirect(_safe_next(request))
     count = services.conversations_bulk_update(
         workspace=agent.workspace, actor=agent, ids=ids, changes=changes, add_tag=tag
     )

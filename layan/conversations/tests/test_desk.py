@@ -115,6 +115,12 @@ def test_bulk_assign_solve_and_tag(email_inbox: Inbox, alice: User, olga: User) 
     )
     client.post("/desk/conversations/bulk/", {"ids": [one.pk], "action": "solve"})
 
+    elsewhere = client.post(
+        "/desk/conversations/bulk/",
+        {"ids": [one.pk], "action": "", "next": "https://evil.example/"},
+    )
+    assert elsewhere["Location"] == "/desk/conversations/"
+
     one.refresh_from_db()
     two.refresh_from_db()
     assert (one.assignee, two.assignee) == (olga, olga)
