@@ -1,5 +1,5 @@
 """Agent inbox benchmark: N conversations (10 messages each), then the inbox list and a
-conversation page with 50 messages, fetched over HTTP from Layan's ASGI server.
+conversation page with 50 messages, fetched over HTTP from `layan serve` (its own process).
 
     .venv/bin/python bench/inbox.py [--size 100000] [--requests 200] [--database URL]
 
@@ -12,10 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from common import bench_workspace, setup_django
 
@@ -27,7 +31,7 @@ def main() -> None:
     parser.add_argument("--database", default="")
     args = parser.parse_args()
 
-    setup_django(args.database)
+    folder = setup_django(args.database)
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -38,7 +42,7 @@ def main() -> None:
     from layan.accounts.models import User
     from layan.conversations.models import Conversation, Message, Tag, WorkspaceCounter
     from layan.customers.models import Customer, Identity
-    from layan.testing.fixtures import AsgiServer
+    from layan.testing.fixtures import free_port
 
     workspace, inbox = bench_workspace()
     agents = [
@@ -124,12 +128,39 @@ def main() -> None:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     session.save()
-    server = AsgiServer()
-    server.start()
+    # The server runs as its own process, as in production (`layan serve`, one worker).
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LAYAN_")}
+    env.update(
+        LAYAN_VAR_DIR=str(folder), LAYAN_DATABASE_URL=args.database, LAYAN_LOG_LEVEL="WARNING"
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "layan"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def fetch(path: str) -> float:
-        request = urllib.request.Request(server.url + path, headers={"Cookie": cookie})
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
         began = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
@@ -157,13 +188,16 @@ def main() -> None:
     for name, path in pages.items():
         with CaptureQueriesContext(connection) as queries:
             client.get(path, HTTP_HOST="127.0.0.1")
+        for _ in range(10):
+            fetch(path)  # warm up: first requests compile templates and fill caches
         timings = sorted(fetch(path) for _ in range(args.requests))
         figures[name] = {
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(timings[int(0.95 * len(timings))], 1),
             "queries": len(queries),
         }
-    server.stop()
+    server.terminate()
+    server.wait(10)
     print(json.dumps(figures))
 
 
