@@ -108,6 +108,7 @@ def load_conversations(workspace: Workspace) -> None:
             first_customer_message_at=earlier, last_customer_message_at=earlier,
         )  # fmt: skip
         conversation.messages.update(created_at=earlier)
+        conversation.events.update(created_at=earlier)
         if reply and agent is not None:
             conversation.refresh_from_db()
             message = services.reply_send(
