@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from layan.accounts.models import User
@@ -20,6 +19,34 @@ from layan.conversations.models import (
 from layan.customers.models import Customer, Identity
 
 PAGE_SIZE = 50
+
+
+@dataclass
+class InboxPage:
+    """One page of a view, with Previous / Next. No total: counting a large filtered view costs
+    a scan of the whole table on PostgreSQL; the view tabs carry the counts that matter."""
+
+    object_list: list[Conversation]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
 OPEN = list(Conversation.OPEN_STATUSES)
 VIEWS = ("mine", "unassigned", "open", "pending", "solved", "all")
 
@@ -99,7 +126,7 @@ class InboxFilters:
         return condition
 
 
-def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Any]:
+def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> InboxPage:
     """One page of the inbox. The page's ids are found first (a narrow, index-friendly sort),
     then only those rows are loaded with what the list shows: sorting 40,000 joined rows to show
     50 was most of the list's time at 100k conversations."""
@@ -115,17 +142,23 @@ def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> Page[Any]:
     }[filters.sort]
     if filters.sort == "waiting":
         conversations = conversations.filter(waiting_since__isnull=False)
-    ids = conversations.order_by(*order).values_list("pk", flat=True)
-    result: Page[Any] = Paginator(ids, PAGE_SIZE).get_page(page)
-    page_ids = list(result.object_list)
+    page = max(1, min(page, 10_000))
+    start = (page - 1) * PAGE_SIZE
+    found = list(
+        conversations.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE + 1]
+    )
+    page_ids = found[:PAGE_SIZE]
     rows = (
         Conversation.objects.filter(pk__in=page_ids)
         .select_related("customer", "assignee", "inbox", "team")
         .prefetch_related("tags", Prefetch("customer__identities"))
     )
     by_id = {row.pk: row for row in rows}
-    result.object_list = [by_id[pk] for pk in page_ids if pk in by_id]
-    return result
+    return InboxPage(
+        object_list=[by_id[pk] for pk in page_ids if pk in by_id],
+        number=page,
+        has_next=len(found) > PAGE_SIZE,
+    )
 
 
 def view_counts(*, agent: User) -> dict[str, int]:

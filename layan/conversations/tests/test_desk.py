@@ -72,6 +72,12 @@ def test_the_list_costs_the_same_queries_for_5_or_50_rows(email_inbox: Inbox, al
         response = client.get("/desk/conversations/?view=all")
     assert len(response.context["page"].object_list) == 50
     assert len(many) == len(few)
+    assert response.context["page"].has_next is False
+    receive(email_inbox, subject="The 51st", sender="late@example.com")
+    first = client.get("/desk/conversations/?view=all").context["page"]
+    second = client.get("/desk/conversations/?view=all&page=2").context["page"]
+    assert (first.has_next, first.object_list[0].subject) == (True, "The 51st")
+    assert (second.has_previous, second.has_next, len(second.object_list)) == (True, False, 1)
 
 
 def test_filters_by_tag_language_and_sort_by_oldest_waiting(
