@@ -86,6 +86,8 @@ urlpatterns = [
         inboxes.inbound_reprocess,
         name="inbound_reprocess",
     ),
+    path("settings/companies/", customers.companies, name="companies"),
+    path("settings/companies/<int:company_id>/", customers.companies, name="company_edit"),
     path("settings/macros/", macro_views.macros, name="macros"),
     path("settings/macros/<int:macro_id>/", macro_views.macros, name="macro_edit"),
     path("settings/macros/<int:macro_id>/delete/", macro_views.macro_delete, name="macro_delete"),

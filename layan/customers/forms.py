@@ -42,3 +42,23 @@ class CustomerForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class CompanyForm(forms.ModelForm[Company]):
+    class Meta:
+        model = Company
+        fields = ["name", "domain", "account_owner", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from layan.accounts.models import User
+
+        owner = self.fields["account_owner"]
+        owner.queryset = User.objects.filter(workspace=workspace, is_active=True)  # type: ignore[attr-defined]
+
+    def clean_domain(self) -> str:
+        domain = str(self.cleaned_data.get("domain", "")).strip().lower().lstrip("@")
+        if domain and ("." not in domain or " " in domain):
+            raise forms.ValidationError(_("Enter a domain such as acme.example."))
+        return domain

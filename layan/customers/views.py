@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from layan.accounts.access import agent_required, current_agent
+from layan.accounts.access import admin_required, agent_required, current_agent
 from layan.conversations.access import access_customer
 from layan.conversations.selectors import customer_history
 from layan.customers import services
-from layan.customers.forms import CustomerForm
-from layan.customers.models import Customer, CustomerMerge, Identity
+from layan.customers.forms import CompanyForm, CustomerForm
+from layan.customers.models import Company, Customer, CustomerMerge, Identity
 
 
 @agent_required
@@ -106,3 +107,34 @@ def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
     return redirect("desk:customer", customer_id=merge_row.target_id)
+
+
+@admin_required
+def companies(request: HttpRequest, company_id: int | None = None) -> HttpResponse:
+    """Business customers: their email domain (new senders from it join) and account owner."""
+    agent = current_agent(request)
+    company = (
+        get_object_or_404(Company, pk=company_id, workspace_id=agent.workspace_id)
+        if company_id
+        else Company(workspace=agent.workspace)
+    )
+    form = CompanyForm(request.POST or None, instance=company, workspace=agent.workspace)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Company saved."))
+        return redirect("desk:companies")
+    rows = (
+        Company.objects.filter(workspace_id=agent.workspace_id)
+        .select_related("account_owner")
+        .annotate(people=Count("customers"))
+    )
+    return render(
+        request,
+        "customers/companies.html",
+        {
+            "section": "companies",
+            "form": form,
+            "editing": company if company_id else None,
+            "rows": rows,
+        },
+    )

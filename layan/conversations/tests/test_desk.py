@@ -324,3 +324,23 @@ def test_admin_sets_up_an_email_inbox_and_sees_failed_mail(iris: User, alice: Us
     failed = client.get("/desk/settings/inboxes/failed/")
     assert len(failed.context["rows"]) == 1
     assert client_for(alice).get("/desk/settings/inboxes/").status_code == 403
+
+
+def test_a_company_groups_its_people_under_an_account_owner(
+    email_inbox: Inbox, iris: User, alice: User
+) -> None:
+    client = client_for(iris)
+    response = client.post(
+        "/desk/settings/companies/",
+        {"name": "Acme Corp", "domain": "@Acme.example", "account_owner": alice.pk, "notes": ""},
+    )
+    assert response.status_code == 302
+    conversation = receive(email_inbox, subject="Bulk order", sender="buyer@acme.example")
+
+    assert conversation.customer.company is not None
+    assert conversation.customer.company.domain == "acme.example"
+    page = client_for(alice).get(f"/desk/conversations/{conversation.number}/")
+    assert "Account owner: Alice Agent" in page.content.decode()
+    listing = client.get("/desk/settings/companies/")
+    assert [(row.name, row.people) for row in listing.context["rows"]] == [("Acme Corp", 1)]
+    assert client_for(alice).get("/desk/settings/companies/").status_code == 403
