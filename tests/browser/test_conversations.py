@@ -141,3 +141,25 @@ def test_colleagues_see_each_other_and_new_messages_live(
     expect(alice.get_by_label("Message", exact=True)).to_have_value(
         "Hi Carl, thanks for writing.\nRefunds reach your bank account within 3 to 7 working days."
     )
+
+
+def test_the_inbox_shows_new_mail_without_a_reload(
+    cast: Cast, new_page: NewPage, email_inbox: object
+) -> None:
+    page = new_page()
+    log_in(page, cast.alice)
+    page.goto("/desk/conversations/?view=open")
+    expect(page.locator("[data-count=open]")).to_have_text("0")
+
+    # A colleague logs a walk-in from their own browser: Alice's list and counts follow.
+    olga = new_page()
+    log_in(olga, cast.olga)
+    olga.goto("/desk/conversations/new/")
+    olga.get_by_label("Channel").select_option(label="Support email")
+    olga.get_by_label("Customer's email or phone").fill("walkin@example.com")
+    olga.get_by_label("Subject").fill("Came to the shop about a refund")
+    olga.get_by_role("button", name="Open conversation").click()
+    expect(olga.get_by_role("heading", level=1)).to_contain_text("Came to the shop about a refund")
+
+    expect(page.get_by_role("link", name="Came to the shop about a refund")).to_be_visible()
+    expect(page.locator("[data-count=open]")).to_have_text("1")
