@@ -162,3 +162,18 @@ def test_a_reply_reaches_the_customers_mailbox_threaded_and_an_outlook_reply_com
     assert Conversation.objects.count() == 1
     assert list(conversation.messages.values_list("text", flat=True))[-1] == "Thank you!"
     assert conversation.status == Conversation.Status.OPEN
+
+
+def test_layan_email_poll_polls_every_imap_inbox_once(cast: object, dovecot: Dovecot) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    imap_inbox(cast.workspace, dovecot)  # type: ignore[attr-defined]
+    dovecot.append(INBOX_ADDRESS, customer_email(subject="Polled by hand"))
+    output = StringIO()
+
+    call_command("email", "poll", stdout=output)
+
+    assert output.getvalue().splitlines() == [f"{INBOX_ADDRESS}: 1 stored"]
+    assert Conversation.objects.get().subject == "Polled by hand"
