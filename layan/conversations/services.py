@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -78,22 +78,24 @@ def _publish(name: str, conversation: Conversation, **payload: object) -> None:
 
 def _next_number(workspace_id: int) -> int:
     # The UPDATE takes the row lock (PostgreSQL) / the write lock (SQLite) until commit, so
-    # numbers are handed out one at a time and never twice.
-    updated = WorkspaceCounter.objects.filter(workspace_id=workspace_id).update(
-        last_conversation_number=F("last_conversation_number") + 1
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                WorkspaceCounter.objects.create(
-                    workspace_id=workspace_id, last_conversation_number=1
-                )
-            return 1
-        except IntegrityError:
-            return _next_number(workspace_id)
-    return WorkspaceCounter.objects.values_list("last_conversation_number", flat=True).get(
-        workspace_id=workspace_id
-    )
+    # numbers are handed out one at a time and never twice. RETURNING (PostgreSQL, SQLite
+    # 3.35+) reads the new value in the same statement.
+    table = WorkspaceCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_conversation_number = last_conversation_number + 1 "  # noqa: S608
+            "WHERE workspace_id = %s RETURNING last_conversation_number",
+            [workspace_id],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    try:
+        with transaction.atomic():
+            WorkspaceCounter.objects.create(workspace_id=workspace_id, last_conversation_number=1)
+        return 1
+    except IntegrityError:
+        return _next_number(workspace_id)
 
 
 def conversation_create(
@@ -105,8 +107,22 @@ def conversation_create(
     language: str = "",
     now: dt.datetime | None = None,
     data: dict[str, object] | None = None,
+    first_message_text: str | None = None,
 ) -> Conversation:
+    """A new conversation. With `first_message_text`, it is opened by that customer message
+    (counted and timed here, so receiving it needs no second write to the conversation)."""
     now = now or timezone.now()
+    opened_by_customer = (
+        {
+            "message_count": 1,
+            "preview": " ".join(first_message_text.split())[:200],
+            "first_customer_message_at": now,
+            "last_customer_message_at": now,
+            "waiting_since": now,
+        }
+        if first_message_text is not None
+        else {}
+    )
     conversation = Conversation.objects.create(
         workspace_id=inbox.workspace_id,
         number=_next_number(inbox.workspace_id),
@@ -119,6 +135,7 @@ def conversation_create(
         reply_token=get_random_string(16, TOKEN_ALPHABET),
         created_at=now,
         last_activity_at=now,
+        **opened_by_customer,
     )
     timeline_add(
         conversation=conversation,
@@ -248,8 +265,10 @@ def message_receive(
             inbox=inbox,
             customer=customer,
             subject=inbound.subject or previous.subject,
+            language=inbound.language or previous.language,
             now=now,
             data={"follow_up_of": previous.number},
+            first_message_text=inbound.text,
         )
         created = True
     elif conversation is None:
@@ -259,6 +278,7 @@ def message_receive(
             subject=inbound.subject,
             language=inbound.language,
             now=now,
+            first_message_text=inbound.text,
         )
         created = True
     if not created:
@@ -284,7 +304,8 @@ def message_receive(
         created_at=now,
     )
     _save_attachments(message, inbound.attachments)
-    _after_customer_message(conversation=conversation, message=message, now=now)
+    if not created:
+        _after_customer_message(conversation=conversation, message=message, now=now)
     _publish("message.created", conversation, message=message.pk)
     return Received(conversation, message, False, created)
 
