@@ -183,7 +183,11 @@ class Message(models.Model):
                 name="message_external_id",
             )
         ]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="message_thread"),
+            # Threading and bounces look a Message-ID up across the workspace's inboxes.
+            models.Index(fields=["external_id"], name="message_external"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.direction} message {self.pk}"

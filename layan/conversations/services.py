@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,6 +56,11 @@ def subject_key(subject: str) -> str:
         key = _SUBJECT_PREFIX.sub("", key)
     key = re.sub(r"\[#\d+\]", "", key)
     return " ".join(key.casefold().split())[:255]
+
+
+def preview_of(text: str) -> str:
+    """The one line of a message shown in the inbox list."""
+    return " ".join(text.split())[:200]
 
 
 def timeline_add(
@@ -115,7 +120,7 @@ def conversation_create(
     opened_by_customer = (
         {
             "message_count": 1,
-            "preview": " ".join(first_message_text.split())[:200],
+            "preview": preview_of(first_message_text),
             "first_customer_message_at": now,
             "last_customer_message_at": now,
             "waiting_since": now,
@@ -314,7 +319,7 @@ def _after_customer_message(
     *, conversation: Conversation, message: Message, now: dt.datetime
 ) -> None:
     conversation.message_count += 1
-    conversation.preview = " ".join(message.text.split())[:200]
+    conversation.preview = preview_of(message.text)
     conversation.last_activity_at = now
     conversation.last_customer_message_at = now
     conversation.first_customer_message_at = conversation.first_customer_message_at or now
@@ -402,7 +407,7 @@ def reply_send(
         conversation.last_agent_reply_at = now
         conversation.last_activity_at = now
         conversation.waiting_since = None
-        conversation.preview = " ".join(text.split())[:200]
+        conversation.preview = preview_of(text)
         new_status = status or (
             Conversation.Status.OPEN
             if conversation.status == Conversation.Status.NEW
@@ -576,7 +581,7 @@ def conversations_bulk_update(
     for conversation in Conversation.objects.filter(workspace=workspace, pk__in=ids[:500]):
         if add_tag:
             names = [tag.name for tag in conversation.tags.all()] + [add_tag]
-            changes = Changes(**{**changes.__dict__, "tags": names})
+            changes = replace(changes, tags=names)
         conversation_update(conversation=conversation, actor=actor, changes=changes)
         count += 1
     return count

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -257,8 +257,6 @@ def message_retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @agent_required
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    from django.shortcuts import get_object_or_404
-
     agent = current_agent(request)
     item = get_object_or_404(
         Attachment, pk=attachment_id, message__conversation__workspace_id=agent.workspace_id

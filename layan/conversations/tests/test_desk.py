@@ -201,6 +201,12 @@ def test_reply_note_and_sidebar_edits_from_the_page(
         "tagged",
         "tagged",
     ]
+    # The timeline shows statuses and priorities in the reader's language, not as codes.
+    page = client.get(url).content.decode()
+    assert "status New → Pending" in page
+    assert "priority Normal → High" in page
+    indonesian = client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "status Baru → Menunggu pelanggan" in indonesian
 
 
 def test_macro_placeholders_are_filled_for_this_conversation(
