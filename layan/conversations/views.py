@@ -98,9 +98,7 @@ def _safe_next(request: HttpRequest) -> str:
     return target if target.startswith("/desk/") else reverse("desk:inbox")
 
 
-def _conversation_context(
-    request: HttpRequest, conversation: Conversation, agent: User
-) -> dict[str, object]:
+def _conversation_context(conversation: Conversation, agent: User) -> dict[str, object]:
     return {
         "nav": "inbox",
         "conversation": conversation,
@@ -125,9 +123,7 @@ def _conversation_context(
 def conversation(request: HttpRequest, number: int) -> HttpResponse:
     agent = current_agent(request)
     item = access_conversation(actor=agent, number=number)
-    return render(
-        request, "conversations/conversation.html", _conversation_context(request, item, agent)
-    )
+    return render(request, "conversations/conversation.html", _conversation_context(item, agent))
 
 
 @agent_required

@@ -97,8 +97,8 @@ class EmailAdapter:
         return f"layan.{conversation.number}.{token}@{domain}"
 
     def send(self, *, message: Any) -> None:
-        email = build_email(message)
         config = EmailConfig.from_dict(message.inbox.config or {})
+        email = build_email(message, config)
         try:
             connection = (
                 smtp_connection(config, alias=f"inbox-{message.inbox_id}")
@@ -139,14 +139,13 @@ def reply_address(*, address: str, token: str) -> str:
     return f"{local.split('+')[0]}+c-{token}@{domain}"
 
 
-def build_email(message: Any) -> EmailMultiAlternatives:
+def build_email(message: Any, config: EmailConfig) -> EmailMultiAlternatives:
     """Our outbound message: threaded headers, the agent's name, text + HTML, attachments."""
     conversation = message.conversation
     inbox = message.inbox
     customer_email = conversation.customer.email
     if not customer_email:
         raise DeliveryError("The customer has no email address.", permanent=True)
-    config = EmailConfig.from_dict(inbox.config or {})
     agent_name = message.author_agent.name if message.author_agent else conversation.workspace.name
     sender = formataddr((f"{agent_name} | {conversation.workspace.name}", inbox.address))
     earlier = list(
