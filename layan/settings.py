@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "layan.customers",
     "layan.inboxes",
     "layan.conversations",
+    "layan.routing",
     "layan.knowledge",
     "layan.search",
     "layan.answerbot",

@@ -101,6 +101,12 @@ class AgentInviteForm(AgentFormBase):
 
 
 class AgentEditForm(AgentFormBase):
+    chat_limit = forms.IntegerField(
+        label=_("Concurrent chats"),
+        min_value=0,
+        max_value=50,
+        help_text=_("New chats are routed to this agent while they have fewer open chats."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 

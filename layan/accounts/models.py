@@ -136,6 +136,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=Availability.choices,
         default=Availability.OFFLINE,
     )
+    chat_limit = models.PositiveSmallIntegerField(
+        _("concurrent chats"),
+        default=3,
+        help_text=_("New chats are routed to this agent while they have fewer open chats."),
+    )
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Timer: when an online or away agent's desk has been silent this long, they go offline.
     presence_due_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -111,6 +111,7 @@ def agent_update(
     is_active: bool,
     teams: Iterable[Team],
     skills: Iterable[Skill],
+    chat_limit: int | None = None,
 ) -> User:
     if agent.pk == actor.pk and not is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
@@ -120,9 +121,11 @@ def agent_update(
     agent.role = role
     agent.is_staff = role == User.Role.ADMIN
     agent.is_active = is_active
+    if chat_limit is not None:
+        agent.chat_limit = chat_limit
     agent.full_clean()
     # Only the fields this form owns: availability and presence change under other requests.
-    agent.save(update_fields=["name", "role", "is_staff", "is_active"])
+    agent.save(update_fields=["name", "role", "is_staff", "is_active", "chat_limit"])
     agent.teams.set(teams)
     agent.skills.set(skills)
     if was_active and not is_active:

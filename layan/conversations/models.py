@@ -95,6 +95,9 @@ class Conversation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Read receipts (live chat): the last message id each side has seen.
+    customer_read_upto = models.PositiveBigIntegerField(default=0)
+    agent_read_upto = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("conversation")

@@ -7,6 +7,7 @@ Every state change writes a ConversationEvent (the timeline) and publishes a dom
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -36,6 +37,8 @@ from layan.customers.models import Customer
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.types import InboundAttachment, InboundMessage
 from layan.search.analysis import detect_language
+
+logger = logging.getLogger(__name__)
 
 # A reply to a conversation closed longer ago than this starts a new (follow-up) conversation.
 SUBJECT_MATCH_WINDOW = dt.timedelta(days=14)
@@ -157,6 +160,17 @@ def thread_find(
 ) -> Conversation | None:
     """The conversation an inbound message continues, in the order of docs/architecture.md."""
     workspace_id = inbox.workspace_id
+    if inbound.continues_latest:
+        return (
+            Conversation.objects.filter(
+                workspace_id=workspace_id,
+                inbox=inbox,
+                customer=customer,
+                status__in=Conversation.OPEN_STATUSES,
+            )
+            .order_by("-last_activity_at")
+            .first()
+        )
     if inbound.references:
         earlier = (
             Message.objects.filter(
@@ -383,7 +397,8 @@ def reply_send(
             .get(pk=conversation.pk)
         )
         adapter = registry.adapter_for(conversation.inbox.kind)
-        signature = signature_for(agent=agent, workspace=conversation.workspace)
+        signs = getattr(adapter, "signs_replies", True)
+        signature = signature_for(agent=agent, workspace=conversation.workspace) if signs else ""
         body = f"{text}\n\n{signature}" if signature else text
         message = Message.objects.create(
             conversation=conversation,
@@ -416,9 +431,23 @@ def reply_send(
         _set_status(conversation=conversation, status=new_status, actor=agent, now=now)
         conversation.save()
         _publish("message.created", conversation, message=message.pk)
-        if adapter.can_send:
+        if adapter.can_send and getattr(adapter, "instant", False):
+            # A chat reply is a push to the open widget: no reason to wait for the worker.
+            transaction.on_commit(lambda: _deliver_now(message.pk))
+        elif adapter.can_send:
             transaction.on_commit(lambda: deliver_task.enqueue(message_id=message.pk))
     return message
+
+
+def _deliver_now(message_id: int) -> None:
+    from layan.inboxes.services import message_deliver
+    from layan.inboxes.tasks import deliver_task
+
+    try:
+        message_deliver(message_id=message_id)
+    except Exception:
+        logger.exception("instant delivery of message %s failed; queued for the worker", message_id)
+        deliver_task.enqueue(message_id=message_id)
 
 
 def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
@@ -441,6 +470,23 @@ def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
         )
         _publish("message.created", conversation, message=message.pk)
     return message
+
+
+def conversation_assign(
+    *, conversation: Conversation, assignee: User | None, actor: User | None
+) -> Conversation:
+    """Assign (or, with None, unassign); `actor` None means the system (routing) did it."""
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("assignee")
+            .get(pk=conversation.pk)
+        )
+        _assign(conversation=conversation, assignee=assignee, actor=actor)
+        conversation.save(update_fields=["assignee"])
+        # "routed": the system assigned it (routing reacts to agents' changes, not its own).
+        _publish("conversation.updated", conversation, routed=actor is None)
+    return conversation
 
 
 def _assign(*, conversation: Conversation, assignee: User | None, actor: User | None) -> None:

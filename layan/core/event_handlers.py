@@ -6,11 +6,13 @@ from collections.abc import Callable, Sequence
 
 from layan.core.events import Event
 from layan.realtime import push
+from layan.routing.services import on_capacity_change
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
-    "agent.availability_changed": [push.to_workspace_agents],
+    "agent.availability_changed": [push.to_workspace_agents, on_capacity_change],
     "conversation.created": [push.to_workspace_agents],
-    "conversation.updated": [push.to_workspace_agents],
+    "conversation.updated": [push.to_workspace_agents, on_capacity_change],
+    "conversation.read": [push.to_conversation_desks],
     "message.created": [push.to_workspace_agents],
     "message.updated": [push.to_workspace_agents],
 }

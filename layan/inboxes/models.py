@@ -19,6 +19,7 @@ from layan.accounts.models import Team, Workspace
 class Inbox(models.Model):
     class Kind(models.TextChoices):
         EMAIL = "email", _("Email")
+        CHAT = "chat", _("Live chat")
         PHONE = "phone", _("Phone and walk-in")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="inboxes")

@@ -37,9 +37,10 @@ class Adapter(Protocol):
 
 def adapters() -> dict[str, Adapter]:
     from layan.inboxes.email.adapter import EmailAdapter
+    from layan.inboxes.livechat.adapter import ChatAdapter
     from layan.inboxes.phone.adapter import PhoneAdapter
 
-    return {"email": EmailAdapter(), "phone": PhoneAdapter()}
+    return {"email": EmailAdapter(), "chat": ChatAdapter(), "phone": PhoneAdapter()}
 
 
 def adapter_for(kind: str) -> Adapter:

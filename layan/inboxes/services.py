@@ -267,6 +267,11 @@ def inbound_receive(
     )
     # A racing duplicate raises IntegrityError here: inbound_process rolls back and retries.
     received = message_receive(inbox=inbox, customer=customer, inbound=inbound, raw=raw)
+    if received.created_conversation and getattr(registry.adapter_for(inbox.kind), "live", False):
+        from layan.routing.services import conversation_route
+
+        # A live chat needs a person now: straight to an available agent, or the queue.
+        conversation_route(conversation=received.conversation)
     status = InboundRaw.Status.DUPLICATE if received.duplicate else InboundRaw.Status.PROCESSED
     return status, received.conversation, ""
 

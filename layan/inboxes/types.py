@@ -50,3 +50,6 @@ class InboundMessage:
     automated_reason: str = ""
     bounce: Bounce | None = None
     language: str = ""
+    # Messaging channels (chat) have no subjects: a message continues the customer's open
+    # conversation in the inbox, or starts a new one.
+    continues_latest: bool = False

@@ -10,6 +10,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from layan.accounts import services
 from layan.accounts.models import User
 from layan.conversations.models import Conversation
+from layan.inboxes.livechat import services as chat
+from layan.inboxes.models import Inbox
 from layan.realtime import groups, presence, push
 
 
@@ -20,6 +22,7 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     user: User
     joined: list[str]
     watching: int | None = None
+    watching_chat = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -51,17 +54,29 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "pong"})
         elif kind == "watch" and isinstance(content.get("conversation"), int):
             await self._watch(content["conversation"])
-        elif kind == "typing" and content.get("conversation") == self.watching:
+        elif kind == "typing" and self.watching and content.get("conversation") == self.watching:
             await self._presence(typing=True)
+            if self.watching_chat:
+                await self.channel_layer.group_send(
+                    groups.chat(self.watching),
+                    {
+                        "type": "chat.event",
+                        "event": "typing",
+                        "data": {"name": self.user.first_name},
+                    },
+                )
+        elif kind == "read" and self.watching_chat and content.get("conversation") == self.watching:
+            await self._read()
 
     async def _watch(self, conversation_id: int) -> None:
-        allowed = await database_sync_to_async(
-            Conversation.objects.filter(
-                pk=conversation_id, workspace_id=self.user.workspace_id
-            ).exists
+        kind = await database_sync_to_async(
+            Conversation.objects.filter(pk=conversation_id, workspace_id=self.user.workspace_id)
+            .values_list("inbox__kind", flat=True)
+            .first
         )()
-        if not allowed:
+        if kind is None:
             return
+        self.watching_chat = kind == Inbox.Kind.CHAT
         if self.watching is not None and self.watching != conversation_id:
             await self._presence(leave=True)
             await self.channel_layer.group_discard(
@@ -70,6 +85,13 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.watching = conversation_id
         await self.channel_layer.group_add(groups.conversation(conversation_id), self.channel_name)
         await self._presence()
+        if self.watching_chat:
+            await self._read()
+
+    async def _read(self) -> None:
+        """The agent has the chat in front of them: the visitor sees "Seen"."""
+        assert self.watching is not None
+        await database_sync_to_async(chat.agent_mark_read)(conversation_id=self.watching)
 
     async def _presence(self, *, typing: bool = False, leave: bool = False) -> None:
         assert self.watching is not None

@@ -16,3 +16,8 @@ def agent(user_id: int) -> str:
 def conversation(conversation_id: int) -> str:
     """The desks that have one conversation open: who is viewing, who is typing."""
     return f"conversation{conversation_id}"
+
+
+def chat(conversation_id: int) -> str:
+    """The chat widgets (one per visitor tab) showing one live-chat conversation."""
+    return f"chat{conversation_id}"

@@ -60,3 +60,11 @@ def to_workspace_agents(event: Event) -> None:
         groups.workspace_agents(event.workspace_id),
         {"type": "desk.event", "event": event.name, "data": event.payload},
     )
+
+
+def to_conversation_desks(event: Event) -> None:
+    """The desks that have this conversation open (read receipts, typing)."""
+    group_send(
+        groups.conversation(int(event.payload["conversation"])),
+        {"type": "desk.event", "event": event.name, "data": event.payload},
+    )

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from channels.auth import AuthMiddlewareStack
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
+from layan.realtime.chat import VisitorConsumer
 from layan.realtime.consumers import DeskConsumer
 
 websocket_urlpatterns = [
-    path("ws/desk/", DeskConsumer.as_asgi()),
+    # Agents: their session, from Layan's own pages only.
+    path("ws/desk/", AllowedHostsOriginValidator(AuthMiddlewareStack(DeskConsumer.as_asgi()))),
+    # Visitors: a signed visitor token, from the sites each chat inbox allows (checked inside).
+    path("ws/chat/", VisitorConsumer.as_asgi()),
 ]

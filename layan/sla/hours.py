@@ -107,3 +107,20 @@ def upcoming_holidays(
 ) -> list[tuple[dt.date, str]]:
     last = today + dt.timedelta(days=days)
     return sorted((day, name) for day, name in schedule.holidays.items() if today <= day <= last)
+
+
+def add_business_time(
+    schedule: Schedule, start: dt.datetime, duration: dt.timedelta
+) -> dt.datetime | None:
+    """The moment `duration` of opening hours has passed after `start` (None: never opens)."""
+    if start.tzinfo is None:
+        raise ValueError("add_business_time needs an aware datetime")
+    left = duration
+    for span_start, span_end in open_spans(schedule, start):
+        if span_end <= start:
+            continue
+        begin = max(span_start, start)
+        if begin + left <= span_end:
+            return begin + left
+        left -= span_end - begin
+    return None

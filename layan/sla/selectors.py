@@ -96,3 +96,17 @@ def support_hours_summary(
         week=week,
         holidays=hours.upcoming_holidays(schedule, now.astimezone(schedule.tz).date()),
     )
+
+
+def expected_reply_at(*, workspace: Workspace, now: dt.datetime | None = None) -> dt.datetime:
+    """When a customer writing now can expect a person's reply: the workspace's reply promise,
+    counted in opening hours (around the clock when no hours are set)."""
+    now = now or timezone.now()
+    promise = dt.timedelta(minutes=workspace.reply_within_minutes)
+    schedule_row = support_schedule(workspace=workspace)
+    if schedule_row is None:
+        return now + promise
+    schedule = schedule_snapshot(schedule_row)
+    if schedule.is_empty:
+        return now + promise
+    return hours.add_business_time(schedule, now, promise) or now + promise

@@ -109,6 +109,7 @@ def agent_edit(request: HttpRequest, agent_id: int) -> HttpResponse:
         "name": agent.name,
         "role": agent.role,
         "is_active": agent.is_active,
+        "chat_limit": agent.chat_limit,
         "teams": agent.teams.all(),
         "skills": agent.skills.all(),
     }
@@ -124,6 +125,7 @@ def agent_edit(request: HttpRequest, agent_id: int) -> HttpResponse:
                 is_active=data["is_active"],
                 teams=data["teams"],
                 skills=data["skills"],
+                chat_limit=data["chat_limit"],
             )
         except ValidationError as error:
             _form_errors(form, error)

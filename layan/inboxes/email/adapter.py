@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import asdict, dataclass
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from html import escape
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend
@@ -139,15 +140,19 @@ def reply_address(*, address: str, token: str) -> str:
     return f"{local.split('+')[0]}+c-{token}@{domain}"
 
 
-def build_email(message: Any, config: EmailConfig) -> EmailMultiAlternatives:
-    """Our outbound message: threaded headers, the agent's name, text + HTML, attachments."""
+def build_email(message: Any, config: EmailConfig, *, inbox: Any = None) -> EmailMultiAlternatives:
+    """Our outbound message: threaded headers, the agent's name, text + HTML, attachments.
+
+    `inbox`: the email inbox to send from when the message belongs to another channel (a chat
+    reply emailed to a visitor who left)."""
     conversation = message.conversation
-    inbox = message.inbox
+    inbox = inbox or message.inbox
+    address = inbox.address or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     customer_email = conversation.customer.email
     if not customer_email:
         raise DeliveryError("The customer has no email address.", permanent=True)
     agent_name = message.author_agent.name if message.author_agent else conversation.workspace.name
-    sender = formataddr((f"{agent_name} | {conversation.workspace.name}", inbox.address))
+    sender = formataddr((f"{agent_name} | {conversation.workspace.name}", address))
     earlier = list(
         conversation.messages.exclude(external_id="")
         .exclude(pk=message.pk)
@@ -176,9 +181,9 @@ def build_email(message: Any, config: EmailConfig) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = " ".join(references)
     reply_to = (
-        reply_address(address=inbox.address, token=conversation.reply_token)
+        reply_address(address=address, token=conversation.reply_token)
         if config.reply_token_address
-        else inbox.address
+        else address
     )
     email = EmailMultiAlternatives(
         subject=subject,

@@ -1,0 +1,179 @@
+"""The live-chat channel: frames from the widget in, pushes to the widget out.
+
+A visitor's message reaches the services as a JSON payload (stored raw first, like an email):
+
+    {"visitor": "<visitor key>", "client_id": "<id the widget gave the message>",
+     "text": "...", "name": "...", "email": "...",
+     "page_url": "...", "referrer": "...", "user_agent": "...", "language": "id",
+     "files": [{"name": "...", "type": "image/png", "data": "<base64>"}]}
+
+The widget gives every message a client id and sends it again after a reconnect until it is
+acknowledged; the channel id is built from the visitor and that client id, so a message sent
+twice is stored once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from layan.inboxes.types import InboundAttachment, InboundMessage
+
+PRECHAT = {"off", "optional", "required"}
+MAX_TEXT = 5000
+SUBJECT_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class ChatConfig:
+    """A chat inbox's settings."""
+
+    # Sites allowed to embed the widget ("https://shop.example"); empty: any site.
+    allowed_origins: list[str] = field(default_factory=list)
+    # Ask for name and email before the chat starts.
+    prechat: str = "off"
+    # Shown when the chat window opens; empty: a default greeting in the visitor's language.
+    greeting: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChatConfig:
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValidationError(
+                _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
+            )
+        origins = data.get("allowed_origins", [])
+        if isinstance(origins, str):
+            origins = origins.replace(",", " ").split()
+        if not isinstance(origins, list):
+            raise ValidationError(_("Allowed sites must be a list of addresses."))
+        cleaned = [origin_normalize(str(origin)) for origin in origins if str(origin).strip()]
+        prechat = str(data.get("prechat", "off"))
+        if prechat not in PRECHAT:
+            raise ValidationError(_("The pre-chat form must be off, optional or required."))
+        greeting = str(data.get("greeting", "")).strip()
+        if len(greeting) > 500:
+            raise ValidationError(_("Keep the greeting under 500 characters."))
+        return cls(allowed_origins=cleaned, prechat=prechat, greeting=greeting)
+
+
+def origin_normalize(origin: str) -> str:
+    """`https://Shop.example/` -> `https://shop.example` (scheme, host and a non-default port)."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError(
+            _("%(origin)s is not a web address such as https://shop.example.") % {"origin": origin}
+        )
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port and parts.port != default_port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+def origin_allowed(config: ChatConfig, origin: str) -> bool:
+    if not config.allowed_origins:
+        return True
+    try:
+        return origin_normalize(origin) in config.allowed_origins
+    except ValidationError:
+        return False
+
+
+def chat_subject(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "…"
+
+
+def _text(data: dict[str, Any], key: str, limit: int) -> str:
+    value = data.get(key, "")
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _files(data: dict[str, Any]) -> list[InboundAttachment]:
+    files = data.get("files") or []
+    if not isinstance(files, list):
+        raise ValueError("files must be a list")
+    attachments = []
+    for item in files[:10]:
+        if not isinstance(item, dict):
+            raise ValueError("a file must be an object")
+        try:
+            content = base64.b64decode(str(item.get("data", "")), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ValueError(f"a file is not valid base64: {error}") from None
+        attachments.append(
+            InboundAttachment(
+                filename=_text(item, "name", 255) or "file",
+                content_type=_text(item, "type", 120) or "application/octet-stream",
+                content=content,
+            )
+        )
+    return attachments
+
+
+class ChatAdapter:
+    kind = "chat"
+    can_send = True
+    # Replies are pushed to the open widget at once (no queue hop), and not signed: the widget
+    # shows who wrote each message.
+    instant = True
+    signs_replies = False
+    # A new chat is routed to an available agent at once (or waits in the chat queue).
+    live = True
+
+    def parse_inbound(self, payload: bytes) -> InboundMessage:
+        try:
+            data = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"not a chat message: {error}") from None
+        if not isinstance(data, dict):
+            raise ValueError("not a chat message: expected an object")
+        visitor = _text(data, "visitor", 64)
+        client_id = _text(data, "client_id", 64)
+        if not visitor or not client_id:
+            raise ValueError("a chat message needs a visitor and a client id")
+        text = _text(data, "text", MAX_TEXT)
+        attachments = _files(data)
+        if not text and not attachments:
+            raise ValueError("an empty chat message")
+        headers = {
+            key: value
+            for key in ("page_url", "referrer", "user_agent", "browser_language")
+            if (value := _text(data, key, 500))
+        }
+        email = _text(data, "email", 254)
+        if email:
+            headers["email"] = email
+        return InboundMessage(
+            external_id=f"chat:{visitor}:{client_id}",
+            identity_kind="visitor",
+            sender_address=visitor,
+            sender_name=_text(data, "name", 160),
+            subject=chat_subject(text or attachments[0].filename),
+            text=text,
+            full_text=text,
+            attachments=attachments,
+            headers=headers,
+            language=_text(data, "language", 10),
+            continues_latest=True,
+        )
+
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        return asdict(ChatConfig.from_dict(config))
+
+    def new_external_id(self, *, conversation: Any) -> str:
+        # Looks like a Message-ID: when a reply is also emailed, the customer's answer threads.
+        token = get_random_string(20, "abcdefghijklmnopqrstuvwxyz0123456789")
+        return f"layan.{conversation.number}.{token}@chat.layan.invalid"
+
+    def send(self, *, message: Any) -> None:
+        from layan.inboxes.livechat.services import chat_reply_deliver
+
+        chat_reply_deliver(message=message)

@@ -1,0 +1,388 @@
+"""Live chat: visitor tokens, what the widget shows, messages in, replies out, the queue.
+
+A visitor is known by a random key inside a signed token the widget keeps (localStorage); the
+key becomes a `visitor` identity of a customer on the first message. Everything a visitor sends
+goes through `inbound_ingest` like any other channel: stored raw first, deduplicated by the
+message's client id, threaded into the visitor's open chat.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from layan.accounts.models import User
+from layan.conversations.models import Attachment, Conversation, Message
+from layan.core.events import Event, publish
+from layan.customers.models import Customer, Identity
+from layan.customers.services import customer_find, customer_merge, customer_resolve, identity_add
+from layan.inboxes.livechat.adapter import ChatConfig
+from layan.inboxes.models import Inbox
+from layan.realtime import groups, push
+from layan.sla.selectors import expected_reply_at, support_hours_summary
+
+VISITOR_SALT = "layan.chat.visitor"
+FILE_SALT = "layan.chat.file"
+# A widget pings every 30 s; a visitor silent for this long has left (replies then go by email).
+PRESENCE_SECONDS = 75
+HISTORY_LIMIT = 200
+# The wait estimate needs this many recent chats to say anything.
+ESTIMATE_MIN_SAMPLES = 5
+ESTIMATE_WINDOW = dt.timedelta(days=7)
+
+
+class ChatError(Exception):
+    """A visitor's frame that cannot be accepted; the message is safe to show the visitor."""
+
+
+def chat_inbox_for(*, workspace_slug: str) -> Inbox | None:
+    return (
+        Inbox.objects.filter(kind=Inbox.Kind.CHAT, is_active=True, workspace__slug=workspace_slug)
+        .select_related("workspace")
+        .order_by("id")
+        .first()
+    )
+
+
+def chat_config(inbox: Inbox) -> ChatConfig:
+    return ChatConfig.from_dict(inbox.config or {})
+
+
+def visitor_token_issue(*, inbox: Inbox) -> tuple[str, str]:
+    key = get_random_string(24)
+    return signing.dumps({"i": inbox.pk, "v": key}, salt=VISITOR_SALT), key
+
+
+def visitor_token_read(*, inbox: Inbox, token: str) -> str | None:
+    """The visitor key inside a token this inbox issued, or None."""
+    try:
+        data = signing.loads(token, salt=VISITOR_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("i") != inbox.pk:
+        return None
+    key = data.get("v")
+    return key if isinstance(key, str) and key else None
+
+
+def visitor_customer(*, inbox: Inbox, key: str) -> Customer | None:
+    return customer_find(workspace=inbox.workspace, kind=Identity.Kind.VISITOR, address=key)
+
+
+def visitor_conversations(*, inbox: Inbox, key: str) -> QuerySet[Conversation]:
+    """The chats this visitor took part in. Not every chat of the customer: an email typed into
+    the widget links the visitor to a customer, but must not show a stranger that customer's
+    earlier chats."""
+    own = Message.objects.filter(inbox=inbox, external_id__startswith=f"chat:{key}:").values(
+        "conversation_id"
+    )
+    return Conversation.objects.filter(workspace_id=inbox.workspace_id, pk__in=own)
+
+
+def file_url(attachment: Attachment) -> str:
+    return reverse("chat_file", args=[signing.dumps(attachment.pk, salt=FILE_SALT)])
+
+
+def file_from_signature(signature: str) -> Attachment | None:
+    try:
+        attachment_id = signing.loads(signature, salt=FILE_SALT)
+    except signing.BadSignature:
+        return None
+    return Attachment.objects.filter(pk=attachment_id).first()
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    """A message as the widget shows it."""
+    author = {
+        Message.Author.CUSTOMER: "visitor",
+        Message.Author.AGENT: "agent",
+        Message.Author.BOT: "bot",
+    }.get(Message.Author(message.author_kind), "system")
+    client_id = ""
+    if message.external_id.startswith("chat:"):
+        client_id = message.external_id.rpartition(":")[2]
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "client_id": client_id,
+        "author": author,
+        "name": message.author_agent.name if message.author_agent else "",
+        "text": message.text,
+        "files": [
+            {
+                "name": attachment.filename,
+                "type": attachment.content_type,
+                "size": attachment.size,
+                "url": file_url(attachment),
+            }
+            for attachment in message.attachments.all()
+        ],
+        "at": message.created_at.isoformat(),
+    }
+
+
+def chat_messages(*, inbox: Inbox, key: str, after: int = 0) -> list[dict[str, Any]]:
+    """What the visitor sees, oldest first: their chats' messages after `after` (no notes)."""
+    messages = (
+        Message.objects.filter(
+            conversation__in=visitor_conversations(inbox=inbox, key=key), pk__gt=after
+        )
+        .exclude(is_note=True)
+        .exclude(direction=Message.Direction.INTERNAL)
+        .select_related("author_agent")
+        .prefetch_related("attachments")
+        .order_by("-id")[:HISTORY_LIMIT]
+    )
+    return [message_payload(message) for message in reversed(messages)]
+
+
+def open_chat_ids(*, inbox: Inbox, key: str) -> list[int]:
+    return list(
+        visitor_conversations(inbox=inbox, key=key)
+        .filter(status__in=Conversation.OPEN_STATUSES)
+        .values_list("pk", flat=True)
+    )
+
+
+def visitor_present(*, conversation_ids: list[int]) -> None:
+    """Called on connect and on every ping: this chat has an open widget."""
+    cache.set_many({f"chat.present.{cid}": 1 for cid in conversation_ids}, PRESENCE_SECONDS)
+
+
+def visitor_left(*, conversation_ids: list[int]) -> None:
+    cache.delete_many([f"chat.present.{cid}" for cid in conversation_ids])
+
+
+def visitor_is_present(*, conversation_id: int) -> bool:
+    return bool(cache.get(f"chat.present.{conversation_id}"))
+
+
+def agents_online(*, workspace_id: int) -> int:
+    return User.objects.filter(
+        workspace_id=workspace_id, is_active=True, availability=User.Availability.ONLINE
+    ).count()
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """Whether a person can chat now, and if not, when to expect a reply."""
+
+    online: bool
+    reply_by: dt.datetime | None
+    hours_open: bool | None
+
+
+def chat_state(*, inbox: Inbox, now: dt.datetime | None = None) -> ChatState:
+    now = now or timezone.now()
+    workspace = inbox.workspace
+    summary = support_hours_summary(workspace=workspace, now=now)
+    hours_open = summary.is_open if summary is not None and summary.has_hours else None
+    online = hours_open is not False and agents_online(workspace_id=workspace.pk) > 0
+    reply_by = None if online else expected_reply_at(workspace=workspace, now=now)
+    return ChatState(online=online, reply_by=reply_by, hours_open=hours_open)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    position: int
+    # None: the data cannot back a promise (too few recent chats, or nobody online).
+    wait_minutes: int | None
+
+
+def chat_queue_state(*, conversation_id: int, now: dt.datetime | None = None) -> QueueState | None:
+    """Where an unassigned chat stands in the queue, and a wait the recent data supports."""
+    now = now or timezone.now()
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id)
+        .only("workspace_id", "assignee_id", "waiting_since", "status", "created_at")
+        .first()
+    )
+    if (
+        conversation is None
+        or conversation.assignee_id is not None
+        or conversation.status not in Conversation.OPEN_STATUSES
+    ):
+        return None
+    since = conversation.waiting_since or conversation.created_at
+    ahead = (
+        Conversation.objects.filter(
+            workspace_id=conversation.workspace_id,
+            inbox__kind=Inbox.Kind.CHAT,
+            assignee__isnull=True,
+            status__in=Conversation.OPEN_STATUSES,
+            waiting_since__lt=since,
+        )
+        .exclude(pk=conversation.pk)
+        .count()
+    )
+    position = ahead + 1
+    online = agents_online(workspace_id=conversation.workspace_id)
+    waits = sorted(
+        (first_reply - first_message).total_seconds()
+        for first_reply, first_message in Conversation.objects.filter(
+            workspace_id=conversation.workspace_id,
+            inbox__kind=Inbox.Kind.CHAT,
+            first_agent_reply_at__gte=now - ESTIMATE_WINDOW,
+            first_customer_message_at__isnull=False,
+        )
+        .order_by("-first_agent_reply_at")
+        .values_list("first_agent_reply_at", "first_customer_message_at")[:200]
+        if first_reply is not None and first_message is not None
+    )
+    if online == 0 or len(waits) < ESTIMATE_MIN_SAMPLES:
+        return QueueState(position=position, wait_minutes=None)
+    # The 80th percentile of recent first replies, once per round of online agents ahead:
+    # a figure four chats in five actually met, never the optimistic average.
+    p80 = waits[min(len(waits) - 1, math.ceil(0.8 * len(waits)) - 1)]
+    rounds = math.ceil(position / online)
+    return QueueState(position=position, wait_minutes=max(1, math.ceil(p80 * rounds / 60)))
+
+
+@transaction.atomic
+def visitor_identify(*, inbox: Inbox, key: str, name: str = "", email: str = "") -> Customer:
+    """The visitor gave their name and email: link them to that customer (and their history)."""
+    email = email.strip().lower()
+    name = name.strip()[:160]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ChatError(_("Enter a valid email address.")) from None
+    workspace = inbox.workspace
+    visitor = visitor_customer(inbox=inbox, key=key)
+    known = (
+        customer_find(workspace=workspace, kind=Identity.Kind.EMAIL, address=email)
+        if email
+        else None
+    )
+    if visitor is None and known is not None:
+        Identity.objects.create(
+            workspace=workspace, customer=known, kind=Identity.Kind.VISITOR, address=key
+        )
+        customer = known
+    elif visitor is None:
+        customer = customer_resolve(
+            workspace=workspace, kind=Identity.Kind.VISITOR, address=key, name=name
+        )
+        if email:
+            identity_add(customer=customer, kind=Identity.Kind.EMAIL, address=email)
+    elif known is not None and known.pk != visitor.pk:
+        customer_merge(source=visitor, target=known, actor=None)
+        customer = known
+    else:
+        customer = visitor
+        if email and known is None:
+            identity_add(customer=customer, kind=Identity.Kind.EMAIL, address=email)
+    if name and not customer.name:
+        customer.name = name
+        customer.save(update_fields=["name"])
+    return customer
+
+
+@dataclass(frozen=True)
+class ChatReceived:
+    message: dict[str, Any]
+    conversation_id: int
+
+
+def chat_receive(
+    *,
+    inbox: Inbox,
+    key: str,
+    client_id: str,
+    text: str,
+    meta: dict[str, str],
+    files: list[tuple[str, str, bytes]] | None = None,
+) -> ChatReceived:
+    """One visitor message, through the shared inbound path (stored first, deduplicated)."""
+    from layan.inboxes.services import inbound_ingest
+
+    payload = {
+        "visitor": key,
+        "client_id": client_id,
+        "text": text,
+        **{k: v for k, v in meta.items() if isinstance(v, str)},
+        "files": [
+            {"name": name, "type": content_type, "data": base64.b64encode(content).decode()}
+            for name, content_type, content in files or []
+        ],
+    }
+    result = inbound_ingest(
+        inbox=inbox, payload=json.dumps(payload, sort_keys=True).encode(), source="chat"
+    )
+    if result.status not in {"ok", "duplicate"}:
+        raise ChatError(_("Your message could not be sent. Please try again."))
+    message = (
+        Message.objects.select_related("author_agent")
+        .prefetch_related("attachments")
+        .get(inbox=inbox, external_id=f"chat:{key}:{client_id}")
+    )
+    return ChatReceived(message_payload(message), message.conversation_id)
+
+
+def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None:
+    push.group_send(
+        groups.chat(conversation_id), {"type": "chat.event", "event": event, "data": data}
+    )
+
+
+def chat_reply_deliver(*, message: Message) -> None:
+    """The chat adapter's send: push to the open widget; a visitor who has left gets an email
+    (when they gave an address) and sees the reply in the widget on their next visit."""
+    from layan.inboxes.livechat.tasks import chat_email_task
+
+    chat_push(
+        conversation_id=message.conversation_id, event="message", data=message_payload(message)
+    )
+    if visitor_is_present(conversation_id=message.conversation_id):
+        return
+    if message.conversation.customer.email:
+        transaction.on_commit(lambda: chat_email_task.enqueue(message_id=message.pk))
+
+
+def chat_mark_read(*, inbox: Inbox, key: str, conversation_id: int, upto: int) -> bool:
+    """The visitor has seen the chat up to message `upto`: tell the agents' desks."""
+    if not visitor_conversations(inbox=inbox, key=key).filter(pk=conversation_id).exists():
+        return False
+    updated = Conversation.objects.filter(pk=conversation_id, customer_read_upto__lt=upto).update(
+        customer_read_upto=upto
+    )
+    if updated:
+        publish(
+            Event(
+                name="conversation.read",
+                workspace_id=inbox.workspace_id,
+                payload={"conversation": conversation_id, "by": "customer", "upto": upto},
+            )
+        )
+    return bool(updated)
+
+
+def agent_mark_read(*, conversation_id: int) -> int:
+    """An agent has the chat open: the visitor's messages so far are read."""
+    upto = (
+        Message.objects.filter(conversation_id=conversation_id, direction=Message.Direction.INBOUND)
+        .order_by("-id")
+        .values_list("pk", flat=True)
+        .first()
+    ) or 0
+    if upto and Conversation.objects.filter(pk=conversation_id, agent_read_upto__lt=upto).update(
+        agent_read_upto=upto
+    ):
+        chat_push(conversation_id=conversation_id, event="read", data={"upto": upto})
+    return upto

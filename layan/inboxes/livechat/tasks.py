@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def chat_email_task(*, message_id: int) -> str:
+    """Email an agent's chat reply to a visitor who has left the page (idempotent per message)."""
+    from layan.inboxes.livechat.mail import chat_reply_email
+
+    return chat_reply_email(message_id=message_id)
+
+
+@task()
+def chat_transcript_task(*, conversation_id: int, email: str, language: str) -> str:
+    from layan.inboxes.livechat.mail import chat_transcript_send
+
+    return chat_transcript_send(conversation_id=conversation_id, email=email, language=language)

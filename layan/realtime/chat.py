@@ -1,0 +1,256 @@
+"""The chat widget's websocket: one per visitor tab, authenticated by a signed visitor token.
+
+Frames from the widget (JSON): `message` {client_id, text, name?, email?}, `typing`,
+`read` {conversation, upto}, `ping`, `history` {after}, `identify` {name, email},
+`transcript` {email}. Frames to it: `welcome`, `ack` {client_id, message}, `message`,
+`typing`, `read`, `queue`, `error`, `pong`. Every message is stored before it is acknowledged;
+the widget resends unacknowledged messages after a reconnect and the channel drops duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.http.request import validate_host
+
+from layan.inboxes.livechat import services as chat
+from layan.inboxes.livechat.adapter import origin_allowed
+from layan.inboxes.livechat.tasks import chat_transcript_task
+from layan.inboxes.livechat.widget import visitor_language, welcome
+from layan.inboxes.models import Inbox
+from layan.realtime import groups, push
+
+# At most this many frames per window from one socket (typing is throttled by the widget).
+RATE_FRAMES = 40
+RATE_WINDOW = 10.0
+META_KEYS = ("page_url", "referrer", "user_agent", "browser_language")
+
+
+def _str(content: dict[str, Any], key: str, limit: int = 500) -> str:
+    value = content.get(key)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    inbox: Inbox
+    key: str
+    language: str
+    joined: set[int]
+    frames: list[float]
+    meta: dict[str, str]
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        slug = (query.get("w") or [""])[0]
+        token = (query.get("t") or [""])[0]
+        inbox = await database_sync_to_async(chat.chat_inbox_for)(workspace_slug=slug)
+        if inbox is None:
+            await self.close(code=4404)
+            return
+        origin = dict(self.scope.get("headers", [])).get(b"origin", b"").decode(errors="replace")
+        if not self._origin_ok(inbox, origin):
+            await self.close(code=4403)
+            return
+        self.inbox = inbox
+        self.language = visitor_language((query.get("lang") or [""])[0], inbox)
+        self.frames = []
+        self.joined = set()
+        self.meta = {"user_agent": self._header(b"user-agent")}
+        key = chat.visitor_token_read(inbox=inbox, token=token) if token else None
+        if key is None:
+            token, key = chat.visitor_token_issue(inbox=inbox)
+        self.key = key
+        push.remember_server_loop()
+        await self.accept()
+        after = (query.get("after") or ["0"])[0]
+        await self._welcome(token, int(after) if after.isdigit() else 0)
+
+    def _header(self, name: bytes) -> str:
+        value: bytes = dict(self.scope.get("headers", [])).get(name, b"")
+        return value.decode(errors="replace")[:500]
+
+    def _origin_ok(self, inbox: Inbox, origin: str) -> bool:
+        host = urlsplit(origin).netloc
+        if host and validate_host(host.rsplit(":", 1)[0], settings.ALLOWED_HOSTS):
+            return True
+        return bool(origin) and origin_allowed(chat.chat_config(inbox), origin)
+
+    def _welcome_data(self, token: str, after: int) -> tuple[dict[str, Any], list[int]]:
+        state = chat.chat_state(inbox=self.inbox)
+        messages = chat.chat_messages(inbox=self.inbox, key=self.key, after=after)
+        open_ids = chat.open_chat_ids(inbox=self.inbox, key=self.key)
+        chat.visitor_present(conversation_ids=open_ids)
+        data = welcome(
+            inbox=self.inbox, language=self.language, token=token, state=state, messages=messages
+        )
+        return data, open_ids
+
+    async def _welcome(self, token: str, after: int) -> None:
+        data, open_ids = await database_sync_to_async(self._welcome_data)(token, after)
+        for conversation_id in open_ids:
+            await self._join(conversation_id)
+        await self.send_json(data)
+        for conversation_id in open_ids:
+            await self._send_queue(conversation_id)
+
+    async def _join(self, conversation_id: int) -> None:
+        if conversation_id not in self.joined:
+            self.joined.add(conversation_id)
+            await self.channel_layer.group_add(groups.chat(conversation_id), self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        joined = sorted(getattr(self, "joined", set()))
+        for conversation_id in joined:
+            await self.channel_layer.group_discard(groups.chat(conversation_id), self.channel_name)
+        if joined:
+            await database_sync_to_async(chat.visitor_left)(conversation_ids=joined)
+
+    def _limited(self) -> bool:
+        now = time.monotonic()
+        self.frames = [t for t in self.frames if now - t < RATE_WINDOW]
+        self.frames.append(now)
+        return len(self.frames) > RATE_FRAMES
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if self._limited():
+            await self.send_json(
+                {"type": "error", "error": "rate", "client_id": content.get("client_id")}
+            )
+            return
+        kind = content.get("type")
+        handler = {
+            "message": self._message,
+            "typing": self._typing,
+            "read": self._read,
+            "ping": self._ping,
+            "history": self._history,
+            "identify": self._identify,
+            "transcript": self._transcript,
+        }.get(kind if isinstance(kind, str) else "")
+        if handler is not None:
+            await handler(content)
+
+    async def _message(self, content: dict[str, Any]) -> None:
+        client_id = _str(content, "client_id", 64)
+        text = _str(content, "text", 5000).strip()
+        if not client_id or not text:
+            await self.send_json({"type": "error", "error": "empty", "client_id": client_id})
+            return
+        meta = {**self.meta, **{k: _str(content, k) for k in META_KEYS if _str(content, k)}}
+        name, email = _str(content, "name", 160), _str(content, "email", 254)
+        try:
+            received = await database_sync_to_async(self._receive)(
+                client_id, text, meta, name, email
+            )
+        except chat.ChatError as error:
+            await self.send_json({"type": "error", "error": str(error), "client_id": client_id})
+            return
+        await self._delivered(received, client_id)
+
+    def _receive(
+        self, client_id: str, text: str, meta: dict[str, str], name: str, email: str
+    ) -> chat.ChatReceived:
+        if name or email:
+            chat.visitor_identify(inbox=self.inbox, key=self.key, name=name, email=email)
+        return chat.chat_receive(
+            inbox=self.inbox, key=self.key, client_id=client_id, text=text, meta=meta
+        )
+
+    async def _delivered(self, received: chat.ChatReceived, client_id: str) -> None:
+        await self._join(received.conversation_id)
+        await self.send_json({"type": "ack", "client_id": client_id, "message": received.message})
+        # The visitor's other tabs show it too (this tab ignores its own copy by id).
+        await self.channel_layer.group_send(
+            groups.chat(received.conversation_id),
+            {"type": "chat.event", "event": "message", "data": received.message},
+        )
+        await database_sync_to_async(chat.visitor_present)(
+            conversation_ids=[received.conversation_id]
+        )
+        await self._send_queue(received.conversation_id)
+
+    async def _send_queue(self, conversation_id: int) -> None:
+        state = await database_sync_to_async(chat.chat_queue_state)(conversation_id=conversation_id)
+        if state is not None:
+            await self.send_json(
+                {
+                    "type": "queue",
+                    "conversation": conversation_id,
+                    "position": state.position,
+                    "wait_minutes": state.wait_minutes,
+                }
+            )
+
+    async def _typing(self, content: dict[str, Any]) -> None:
+        for conversation_id in self.joined:
+            await self.channel_layer.group_send(
+                groups.conversation(conversation_id),
+                {
+                    "type": "desk.event",
+                    "event": "conversation.visitor_typing",
+                    "data": {"conversation": conversation_id},
+                },
+            )
+
+    async def _read(self, content: dict[str, Any]) -> None:
+        conversation_id, upto = content.get("conversation"), content.get("upto")
+        if isinstance(conversation_id, int) and isinstance(upto, int):
+            await database_sync_to_async(chat.chat_mark_read)(
+                inbox=self.inbox, key=self.key, conversation_id=conversation_id, upto=upto
+            )
+
+    async def _ping(self, content: dict[str, Any]) -> None:
+        if self.joined:
+            await database_sync_to_async(chat.visitor_present)(conversation_ids=sorted(self.joined))
+        await self.send_json({"type": "pong"})
+
+    async def _history(self, content: dict[str, Any]) -> None:
+        after = content.get("after")
+        messages = await database_sync_to_async(chat.chat_messages)(
+            inbox=self.inbox, key=self.key, after=after if isinstance(after, int) else 0
+        )
+        await self.send_json({"type": "history", "messages": messages})
+
+    async def _identify(self, content: dict[str, Any]) -> None:
+        try:
+            await database_sync_to_async(chat.visitor_identify)(
+                inbox=self.inbox,
+                key=self.key,
+                name=_str(content, "name", 160),
+                email=_str(content, "email", 254),
+            )
+        except chat.ChatError as error:
+            await self.send_json({"type": "error", "error": str(error)})
+            return
+        await self.send_json({"type": "identified"})
+
+    async def _transcript(self, content: dict[str, Any]) -> None:
+        email = _str(content, "email", 254).strip()
+        if not email or not self.joined:
+            return
+        try:
+            await database_sync_to_async(chat.visitor_identify)(
+                inbox=self.inbox, key=self.key, email=email
+            )
+        except chat.ChatError as error:
+            await self.send_json({"type": "error", "error": str(error)})
+            return
+        for conversation_id in sorted(self.joined):
+            await database_sync_to_async(chat_transcript_task.enqueue)(
+                conversation_id=conversation_id, email=email.lower(), language=self.language
+            )
+        await self.send_json({"type": "transcript", "email": email})
+
+    async def chat_event(self, message: dict[str, Any]) -> None:
+        event, data = message["event"], message["data"]
+        if event == "message":
+            await self.send_json({"type": "message", "message": data})
+        else:
+            await self.send_json({"type": event, **data})
