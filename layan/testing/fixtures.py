@@ -59,6 +59,15 @@ def email_inbox(cast: personas.Cast) -> Inbox:
     )
 
 
+@pytest.fixture
+def chat_inbox(cast: personas.Cast) -> Inbox:
+    """The workspace's live chat, with support open around the clock (no hours set)."""
+    from layan.inboxes.services import inbox_create
+
+    personas.set_hours(cast.workspace, [])
+    return inbox_create(workspace=cast.workspace, kind="chat", name="Website chat")
+
+
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)

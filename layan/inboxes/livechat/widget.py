@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from layan.conversations.forms import MAX_UPLOAD_BYTES
 from layan.inboxes.livechat.services import ChatState, chat_config
 from layan.inboxes.models import Inbox
 
@@ -85,7 +86,7 @@ def welcome(
         "prechat": config.prechat,
         "online": state.online,
         "reply_by": state.reply_by.isoformat() if state.reply_by else None,
-        "max_file_mb": settings.MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        "max_file_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
         "strings": strings,
         "messages": messages,
     }

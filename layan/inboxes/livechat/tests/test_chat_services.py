@@ -1,0 +1,254 @@
+"""Live chat through the services: a visitor's messages, routing, the queue, identity, replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from layan.accounts import services as accounts
+from layan.accounts.models import User
+from layan.conversations.models import Conversation, Message
+from layan.conversations.services import Changes, conversation_update, reply_send
+from layan.core.worker import run_tasks_now
+from layan.customers.models import Identity
+from layan.inboxes.livechat import services as chat
+from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
+from layan.inboxes.models import Inbox
+from layan.inboxes.services import inbound_ingest
+from layan.testing.mail import customer_email
+from layan.testing.personas import Cast
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def online(*agents: User) -> None:
+    for agent in agents:
+        accounts.agent_set_availability(
+            agent=agent, availability="online", source="login", actor=agent
+        )
+
+
+def say(inbox: Inbox, key: str, text: str, client_id: str = "") -> chat.ChatReceived:
+    return chat.chat_receive(
+        inbox=inbox,
+        key=key,
+        client_id=client_id or f"c-{abs(hash(text))}",
+        text=text,
+        meta={"page_url": "https://shop.example/cart"},
+    )
+
+
+def test_the_adapter_reads_a_widget_message_and_refuses_broken_ones() -> None:
+    adapter = ChatAdapter()
+    payload = {"visitor": "v1", "client_id": "m1", "text": "Ongkir ke Surabaya berapa?"}
+    inbound = adapter.parse_inbound(json.dumps(payload).encode())
+    assert (inbound.external_id, inbound.identity_kind, inbound.sender_address) == (
+        "chat:v1:m1",
+        "visitor",
+        "v1",
+    )
+    assert inbound.subject == "Ongkir ke Surabaya berapa?"
+    assert inbound.continues_latest is True
+    for broken in (
+        b"not json",
+        b"[1, 2]",
+        json.dumps({"visitor": "v1", "text": "no client id"}).encode(),
+        json.dumps({"visitor": "v1", "client_id": "m1", "text": "  "}).encode(),
+        json.dumps({"visitor": "v", "client_id": "m", "files": [{"data": "@@"}]}).encode(),
+    ):
+        with pytest.raises(ValueError, match=r"chat message|file"):
+            adapter.parse_inbound(broken)
+
+
+def test_chat_settings_are_validated() -> None:
+    config = ChatConfig.from_dict(
+        {"allowed_origins": "https://Shop.example/, http://127.0.0.1:8001", "prechat": "optional"}
+    )
+    assert config.allowed_origins == ["https://shop.example", "http://127.0.0.1:8001"]
+    with pytest.raises(ValidationError):
+        ChatConfig.from_dict({"allowed_origins": ["shop.example"]})
+    with pytest.raises(ValidationError):
+        ChatConfig.from_dict({"prechat": "sometimes"})
+    with pytest.raises(ValidationError):
+        ChatConfig.from_dict({"colour": "red"})
+
+
+def test_a_visitor_message_opens_a_chat_routed_to_the_online_agent(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    # Given Alice is online and Olga is away,
+    online(cast.alice)
+    accounts.agent_set_availability(
+        agent=cast.olga, availability="away", source="manual", actor=cast.olga
+    )
+    # when a visitor writes,
+    received = say(chat_inbox, "visitor-1", "Is the red dress in stock?", "m1")
+    # then a conversation is open, assigned to Alice, with the visitor as its customer.
+    conversation = Conversation.objects.select_related("customer").get(pk=received.conversation_id)
+    assert conversation.assignee_id == cast.alice.pk
+    assert conversation.subject == "Is the red dress in stock?"
+    identity = Identity.objects.get(customer=conversation.customer)
+    assert (identity.kind, identity.address) == ("visitor", "visitor-1")
+    assert received.message["author"] == "visitor"
+    assert received.message["client_id"] == "m1"
+    # The same message again (a resend after a reconnect) is the same message;
+    again = say(chat_inbox, "visitor-1", "Is the red dress in stock?", "m1")
+    assert again.message["id"] == received.message["id"]
+    # and the next one continues the chat.
+    follow_up = say(chat_inbox, "visitor-1", "Size M please", "m2")
+    assert follow_up.conversation_id == conversation.pk
+    assert Message.objects.filter(conversation=conversation).count() == 2
+    first = Message.objects.filter(conversation=conversation).order_by("id").first()
+    assert first is not None
+    assert first.headers["page_url"] == "https://shop.example/cart"
+
+
+def test_chats_beyond_the_agents_limit_wait_in_the_queue_and_are_handed_out_in_order(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    User.objects.filter(pk=cast.alice.pk).update(chat_limit=1)
+    online(cast.alice)
+    first = say(chat_inbox, "v-a", "Where is my order?")
+    second = say(chat_inbox, "v-b", "Do you ship to Medan?")
+    third = say(chat_inbox, "v-c", "我要退款")
+    assert Conversation.objects.get(pk=first.conversation_id).assignee_id == cast.alice.pk
+    assert Conversation.objects.get(pk=second.conversation_id).assignee_id is None
+    queued = chat.chat_queue_state(conversation_id=third.conversation_id)
+    assert queued == chat.QueueState(position=2, wait_minutes=None)
+    # When Alice solves her chat, the oldest waiting chat is hers.
+    conversation_update(
+        conversation=Conversation.objects.get(pk=first.conversation_id),
+        actor=cast.alice,
+        changes=Changes(status="solved"),
+    )
+    assert Conversation.objects.get(pk=second.conversation_id).assignee_id == cast.alice.pk
+    assert Conversation.objects.get(pk=third.conversation_id).assignee_id is None
+    assert chat.chat_queue_state(conversation_id=third.conversation_id) == chat.QueueState(
+        position=1, wait_minutes=None
+    )
+    # When Olga comes online, the last one is hers.
+    online(cast.olga)
+    assert Conversation.objects.get(pk=third.conversation_id).assignee_id == cast.olga.pk
+    assert chat.chat_queue_state(conversation_id=third.conversation_id) is None
+
+
+def test_away_agents_get_no_new_chats(cast: Cast, chat_inbox: Inbox) -> None:
+    accounts.agent_set_availability(
+        agent=cast.alice, availability="away", source="manual", actor=cast.alice
+    )
+    received = say(chat_inbox, "v-1", "Hello?")
+    assert Conversation.objects.get(pk=received.conversation_id).assignee_id is None
+
+
+def test_the_wait_estimate_is_only_given_when_recent_chats_back_it(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    online(cast.alice)
+    User.objects.filter(pk=cast.alice.pk).update(chat_limit=0)
+    now = timezone.now()
+    # Ten recent chats answered after 1..10 minutes: four in five within 8 minutes.
+    for minutes in range(1, 11):
+        received = say(chat_inbox, f"old-{minutes}", f"question {minutes}")
+        Conversation.objects.filter(pk=received.conversation_id).update(
+            first_customer_message_at=now - dt.timedelta(hours=1),
+            first_agent_reply_at=now - dt.timedelta(hours=1) + dt.timedelta(minutes=minutes),
+            status="solved",
+            waiting_since=None,
+        )
+    waiting = say(chat_inbox, "new", "I need help")
+    assert chat.chat_queue_state(conversation_id=waiting.conversation_id) == chat.QueueState(
+        position=1, wait_minutes=8
+    )
+
+
+def test_an_email_given_in_the_widget_links_the_visitor_to_the_known_customer(
+    cast: Cast, chat_inbox: Inbox, email_inbox: Inbox
+) -> None:
+    # Given Budi wrote by email before,
+    inbound_ingest(
+        inbox=email_inbox,
+        payload=customer_email(sender="Budi <budi@example.com>", subject="Invoice"),
+        source="test",
+    )
+    budi = Identity.objects.get(kind="email", address="budi@example.com").customer
+    # when a visitor chats and then gives Budi's address,
+    received = say(chat_inbox, "v-budi", "Hi, it's me again")
+    chat.visitor_identify(inbox=chat_inbox, key="v-budi", name="Budi", email="Budi@example.com")
+    # then the chat belongs to Budi, beside his email conversation;
+    conversation = Conversation.objects.get(pk=received.conversation_id)
+    assert conversation.customer_id == budi.pk
+    assert budi.conversations.count() == 2
+    # but the widget of whoever typed that address shows only its own chats.
+    say(chat_inbox, "v-budi", "Still there?")
+    assert chat.visitor_conversations(inbox=chat_inbox, key="someone-else").count() == 0
+    stranger = say(chat_inbox, "v-stranger", "hello")
+    chat.visitor_identify(inbox=chat_inbox, key="v-stranger", email="budi@example.com")
+    seen = chat.chat_messages(inbox=chat_inbox, key="v-stranger")
+    assert [m["conversation"] for m in seen] == [stranger.conversation_id]
+    with pytest.raises(chat.ChatError):
+        chat.visitor_identify(inbox=chat_inbox, key="v-x", email="not-an-address")
+
+
+def test_a_chat_reply_is_pushed_unsigned_and_emailed_to_a_visitor_who_left(
+    cast: Cast, chat_inbox: Inbox, email_inbox: Inbox
+) -> None:
+    mail.outbox = []
+    received = say(chat_inbox, "v-sari", "Can I change my address?")
+    chat.visitor_identify(inbox=chat_inbox, key="v-sari", name="Sari", email="sari@example.com")
+    conversation = Conversation.objects.get(pk=received.conversation_id)
+    # The visitor's widget is closed (nobody present), so the reply also goes by email.
+    reply = reply_send(conversation=conversation, agent=cast.alice, text="Yes, send it to me.")
+    reply.refresh_from_db()
+    assert reply.text == "Yes, send it to me."
+    assert reply.delivery == Message.Delivery.SENT
+    run_tasks_now()
+    [sent] = mail.outbox
+    assert sent.to == ["sari@example.com"]
+    assert sent.extra_headers["Message-ID"] == f"<{reply.external_id}>"
+    assert "Yes, send it to me." in str(sent.body)
+    # Sari answers the email: it lands in the same conversation.
+    inbound_ingest(
+        inbox=email_inbox,
+        payload=customer_email(
+            sender="sari@example.com",
+            subject="Re: Can I change my address?",
+            text="Jalan Melati 5, Bandung",
+            in_reply_to=f"<{reply.external_id}>",
+        ),
+        source="test",
+    )
+    assert conversation.messages.filter(text__startswith="Jalan Melati").exists()
+    # A visitor still on the page gets the push only.
+    mail.outbox = []
+    chat.visitor_present(conversation_ids=[conversation.pk])
+    reply_send(conversation=conversation, agent=cast.alice, text="Done!")
+    run_tasks_now()
+    assert mail.outbox == []
+
+
+def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inbox: Inbox) -> None:
+    from layan.sla import hours
+    from layan.testing.personas import set_hours
+
+    # Office hours Monday to Friday 9-17 (Jakarta), a two-hour reply promise, nobody online.
+    set_hours(
+        cast.workspace,
+        [hours.Interval(weekday=day, opens=dt.time(9), closes=dt.time(17)) for day in range(5)],
+    )
+    saturday = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+    state = chat.chat_state(inbox=chat_inbox, now=saturday)
+    assert state.online is False
+    assert state.hours_open is False
+    # Monday 09:00 Jakarta = 02:00 UTC, plus two hours of opening time.
+    assert state.reply_by == dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC)
+    # Open hours with an online agent: chat now.
+    online(cast.alice)
+    monday_ten = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+    assert chat.chat_state(inbox=chat_inbox, now=monday_ten) == chat.ChatState(
+        online=True, reply_by=None, hours_open=True
+    )

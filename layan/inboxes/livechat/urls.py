@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from layan.inboxes.livechat import views
+
+urlpatterns = [
+    path("widget.js", views.widget_js, name="chat_widget"),
+    path("chat/<slug:slug>/upload/", views.chat_upload, name="chat_upload"),
+    path("chat/files/<str:signature>/", views.chat_file, name="chat_file"),
+]

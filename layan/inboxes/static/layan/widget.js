@@ -1,0 +1,438 @@
+/* Layan chat widget. Embed with:
+ *   <script src="https://support.example/widget.js" data-workspace="your-workspace" async></script>
+ * Optional: data-language="id" (otherwise the page's <html lang>, then the browser's).
+ * Plain JavaScript, no framework. Everything lives in a shadow root so the shop's CSS and ours
+ * never meet. Messages are kept in an outbox (localStorage) until the server acknowledges them,
+ * and sent again after a reconnect; the server drops duplicates by their client id.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.LayanChat) return;
+  var base = new URL(script.src, location.href).origin;
+  var workspace = script.getAttribute("data-workspace") || "";
+  var language = script.getAttribute("data-language") || document.documentElement.lang || navigator.language || "";
+  var storeKey = "layan.chat." + workspace;
+  var EMOJI = ["😀", "😂", "😊", "😍", "🙏", "👍", "👎", "🎉", "😢", "😮", "❤️", "🔥", "✅", "❓", "📦", "🚚"];
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+  }
+  var saved = load();
+  var state = {
+    token: saved.token || "",
+    outbox: saved.outbox || [],
+    identity: saved.identity || null,
+    open: false,
+    online: false,
+    welcome: null,
+    socket: null,
+    retry: 0,
+    lastId: 0,
+    seen: {},
+    agentReadUpto: 0,
+    conversation: null,
+    typingSent: 0,
+    left: false
+  };
+  function save() {
+    try {
+      localStorage.setItem(storeKey, JSON.stringify({ token: state.token, outbox: state.outbox, identity: state.identity }));
+    } catch (e) { /* private mode: the chat still works for this page */ }
+  }
+  function uid() {
+    var a = new Uint8Array(12);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function t(key, values) {
+    var text = (state.welcome && state.welcome.strings[key]) || key;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+    return text;
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs[name];
+      else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), attrs[name]);
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  /* ---- DOM ---- */
+  var host = el("div", { id: "layan-chat" });
+  var root = host.attachShadow({ mode: "open" });
+  var css = [
+    ":host{all:initial}",
+    ":host([hidden]){display:none}",
+    "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','PingFang SC','Microsoft YaHei',sans-serif}",
+    ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;color:#fff;background:var(--brand);font-size:15px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
+    ".panel{position:fixed;right:20px;bottom:84px;z-index:2147483000;width:360px;max-width:calc(100vw - 24px);height:540px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;color:#111827;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}",
+    ".panel[hidden]{display:none}",
+    "header{background:var(--brand);color:#fff;padding:12px 14px;display:flex;align-items:center;gap:8px}",
+    "header h2{font-size:16px;margin:0;flex:1}",
+    "header .status{font-size:12px;opacity:.9;display:block;font-weight:normal}",
+    "header button{background:transparent;border:0;color:#fff;font-size:18px;cursor:pointer;padding:4px 8px}",
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}",
+    ".msg{max-width:80%;padding:8px 11px;border-radius:12px;font-size:14px;line-height:1.4;white-space:pre-wrap;word-wrap:break-word}",
+    ".msg.visitor{align-self:flex-end;background:var(--brand);color:#fff;border-bottom-right-radius:3px}",
+    ".msg.agent,.msg.bot,.msg.system{align-self:flex-start;background:#fff;border:1px solid #e5e7eb;border-bottom-left-radius:3px}",
+    ".msg .who{display:block;font-size:11px;color:#6b7280;margin-bottom:2px}",
+    ".msg.pending{opacity:.6}",
+    ".msg a{color:inherit}",
+    ".msg img{max-width:100%;border-radius:6px;display:block;margin-top:4px}",
+    ".meta{font-size:11px;color:#6b7280;align-self:flex-end}",
+    ".note{font-size:13px;color:#374151;background:#eef2ff;border-radius:8px;padding:8px 10px}",
+    ".typing{font-size:12px;color:#6b7280;padding:0 12px 4px;min-height:18px;background:#f9fafb}",
+    "form.compose{display:flex;gap:6px;padding:8px;border-top:1px solid #e5e7eb;align-items:flex-end}",
+    "textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:8px;padding:8px;font-size:14px;max-height:120px}",
+    ".icon{background:#f3f4f6;border:0;border-radius:8px;padding:8px;cursor:pointer;font-size:16px}",
+    ".send{background:var(--brand);color:#fff;border:0;border-radius:8px;padding:8px 12px;cursor:pointer;font-size:14px}",
+    ".emoji{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;padding:6px;border-top:1px solid #e5e7eb}",
+    ".emoji[hidden],.form[hidden],.compose[hidden],.tools[hidden]{display:none}",
+    ".emoji button{background:none;border:0;font-size:20px;cursor:pointer;border-radius:6px}",
+    ".form{padding:14px;display:flex;flex-direction:column;gap:8px;overflow-y:auto}",
+    ".form label{font-size:13px;display:flex;flex-direction:column;gap:3px}",
+    ".form input,.form textarea{border:1px solid #d1d5db;border-radius:8px;padding:8px;font-size:14px}",
+    ".error{color:#b91c1c;font-size:12px}",
+    ".tools{display:flex;gap:6px;padding:6px 8px;border-top:1px solid #e5e7eb;font-size:12px}",
+    ".tools button{background:none;border:0;color:#374151;text-decoration:underline;cursor:pointer;font-size:12px}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}",
+    "@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100vh;max-height:100vh;border-radius:0}}"
+  ].join("\n");
+  root.appendChild(el("style", { text: css }));
+  var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "layan-panel", part: "launcher" });
+  var titleText = document.createTextNode("");
+  var status = el("span", { class: "status" });
+  var title = el("h2", { id: "layan-title" }, [titleText, status]);
+  var closeButton = el("button", { type: "button", class: "close", onclick: function () { toggle(false); } });
+  closeButton.textContent = "×";
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite" });
+  var typing = el("div", { class: "typing", "aria-live": "polite" });
+  var textarea = el("textarea", { rows: "1", name: "text" });
+  var fileInput = el("input", { type: "file", hidden: "hidden" });
+  var attachButton = el("button", { type: "button", class: "icon attach", onclick: function () { fileInput.click(); } });
+  attachButton.textContent = "📎";
+  var emojiButton = el("button", { type: "button", class: "icon emoji-toggle", "aria-expanded": "false" });
+  emojiButton.textContent = "😊";
+  var sendButton = el("button", { type: "submit", class: "send" });
+  var compose = el("form", { class: "compose" }, [attachButton, emojiButton, textarea, sendButton, fileInput]);
+  var emojiGrid = el("div", { class: "emoji", hidden: "hidden", role: "group" });
+  EMOJI.forEach(function (symbol) {
+    emojiGrid.appendChild(el("button", { type: "button", text: symbol, "aria-label": symbol, onclick: function () { insert(symbol); } }));
+  });
+  var form = el("form", { class: "form", hidden: "hidden", novalidate: "novalidate" });
+  var transcriptButton = el("button", { type: "button", class: "transcript" });
+  var tools = el("div", { class: "tools", hidden: "hidden" }, [transcriptButton]);
+  var panel = el("div", { class: "panel", id: "layan-panel", role: "dialog", "aria-labelledby": "layan-title", hidden: "hidden", part: "panel" }, [
+    el("header", {}, [title, closeButton]), log, form, typing, emojiGrid, compose, tools
+  ]);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  function toggle(open) {
+    state.open = open;
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) {
+      (form.hidden ? textarea : form.querySelector("input,textarea") || textarea).focus();
+      markRead();
+    } else {
+      launcher.focus();
+    }
+  }
+  launcher.addEventListener("click", function () { toggle(!state.open); });
+  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") toggle(false); });
+  emojiButton.addEventListener("click", function () {
+    emojiGrid.hidden = !emojiGrid.hidden;
+    emojiButton.setAttribute("aria-expanded", String(!emojiGrid.hidden));
+  });
+  function insert(symbol) {
+    var start = textarea.selectionStart || textarea.value.length;
+    textarea.value = textarea.value.slice(0, start) + symbol + textarea.value.slice(textarea.selectionEnd || start);
+    textarea.focus();
+  }
+  textarea.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      compose.requestSubmit();
+    }
+  });
+  textarea.addEventListener("input", function () {
+    var now = Date.now();
+    if (textarea.value && now - state.typingSent > 2500) {
+      state.typingSent = now;
+      send({ type: "typing" });
+    }
+  });
+  compose.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = textarea.value.trim();
+    if (!text) return;
+    textarea.value = "";
+    emojiGrid.hidden = true;
+    queue({ client_id: uid(), text: text });
+  });
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    if (file) upload(file);
+  });
+
+  /* ---- labels (after the welcome frame brings the visitor's language) ---- */
+  function label() {
+    var w = state.welcome;
+    host.style.setProperty("--brand", w.colour);
+    panel.style.setProperty("--brand", w.colour);
+    launcher.style.setProperty("--brand", w.colour);
+    launcher.textContent = t("open");
+    launcher.setAttribute("aria-label", t("open"));
+    titleText.nodeValue = w.name;
+    status.textContent = state.online ? t("online") : t("away");
+    closeButton.setAttribute("aria-label", t("close"));
+    log.setAttribute("aria-label", t("messages"));
+    textarea.setAttribute("placeholder", t("placeholder"));
+    textarea.setAttribute("aria-label", t("placeholder"));
+    attachButton.setAttribute("aria-label", t("attach"));
+    emojiButton.setAttribute("aria-label", t("emoji"));
+    emojiGrid.setAttribute("aria-label", t("emoji"));
+    sendButton.textContent = t("send");
+    transcriptButton.textContent = t("transcript");
+    root.host.setAttribute("lang", w.language);
+  }
+
+  /* ---- messages ---- */
+  function hasChat() { return state.lastId > 0 || state.outbox.length > 0; }
+  function bubble(message, pending) {
+    var node = el("div", { class: "msg " + message.author + (pending ? " pending" : ""), "data-client-id": message.client_id || "" });
+    if (message.id) node.setAttribute("data-id", message.id);
+    var who = message.author === "visitor" ? t("you") : (message.name || state.welcome.name);
+    node.appendChild(el("span", { class: "who", text: who }));
+    if (message.text) node.appendChild(document.createTextNode(message.text));
+    (message.files || []).forEach(function (file) {
+      var url = base + file.url;
+      if (/^image\/(png|jpe?g|gif|webp)$/.test(file.type)) {
+        node.appendChild(el("a", { href: url, target: "_blank", rel: "noopener" }, [el("img", { src: url, alt: file.name })]));
+      } else {
+        node.appendChild(el("a", { href: url, target: "_blank", rel: "noopener", text: "📄 " + file.name }));
+      }
+    });
+    return node;
+  }
+  function show(message) {
+    if (message.id && state.seen[message.id]) return;
+    var pending = message.client_id && log.querySelector('.msg.pending[data-client-id="' + message.client_id + '"]');
+    var node = bubble(message, false);
+    if (pending) log.replaceChild(node, pending); else log.appendChild(node);
+    if (message.id) {
+      state.seen[message.id] = true;
+      state.lastId = Math.max(state.lastId, message.id);
+    }
+    if (message.conversation) state.conversation = message.conversation;
+    if (message.author === "agent") typing.textContent = "";
+    seenMarker();
+    log.scrollTop = log.scrollHeight;
+    if (message.author !== "visitor") markRead();
+    refreshMode();
+  }
+  function showPending(item) {
+    if (log.querySelector('[data-client-id="' + item.client_id + '"]')) return;
+    log.appendChild(bubble({ author: "visitor", client_id: item.client_id, text: item.text || item.file || "" }, true));
+    log.scrollTop = log.scrollHeight;
+  }
+  function note(text, kind) {
+    log.appendChild(el("div", { class: "note " + (kind || ""), text: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+  function seenMarker() {
+    var old = log.querySelector(".meta.seen");
+    if (old) old.remove();
+    var mine = log.querySelectorAll(".msg.visitor[data-id]");
+    var last = mine[mine.length - 1];
+    if (last && Number(last.getAttribute("data-id")) <= state.agentReadUpto) {
+      last.insertAdjacentElement("afterend", el("div", { class: "meta seen", text: t("seen") }));
+    }
+  }
+  function markRead() {
+    if (!state.open || document.hidden || !state.conversation) return;
+    send({ type: "read", conversation: state.conversation, upto: state.lastId });
+  }
+  document.addEventListener("visibilitychange", markRead);
+
+  function queue(item) {
+    if (state.identity) { item.name = state.identity.name; item.email = state.identity.email; }
+    item.page_url = location.href;
+    item.referrer = document.referrer;
+    item.browser_language = navigator.language || "";
+    state.outbox.push(item);
+    save();
+    showPending(item);
+    send(Object.assign({ type: "message" }, item));
+  }
+  function flush() {
+    state.outbox.forEach(function (item) { send(Object.assign({ type: "message" }, item)); });
+  }
+  function send(frame) {
+    if (state.socket && state.socket.readyState === 1) {
+      state.socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+  function upload(file) {
+    var max = state.welcome.max_file_mb;
+    if (file.size > max * 1024 * 1024) { note(t("too_big", { mb: max }), "error"); return; }
+    var clientId = uid();
+    showPending({ client_id: clientId, file: "📄 " + file.name });
+    var data = new FormData();
+    data.append("token", state.token);
+    data.append("client_id", clientId);
+    data.append("file", file);
+    fetch(base + "/chat/" + encodeURIComponent(workspace) + "/upload/", { method: "POST", body: data })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (body.message) show(body.message);
+        else note(body.error || t("failed"), "error");
+      })
+      .catch(function () { note(t("failed"), "error"); });
+  }
+
+  /* ---- modes: chat, pre-chat form, leave a message ---- */
+  function field(name, type, required) {
+    var input = type === "textarea" ? el("textarea", { name: name, rows: "4" }) : el("input", { name: name, type: type });
+    if (required) input.setAttribute("required", "required");
+    return el("label", {}, [document.createTextNode(t(name)), input]);
+  }
+  function buildForm(kind) {
+    form.innerHTML = "";
+    form.setAttribute("data-kind", kind);
+    var offline = kind === "offline";
+    form.appendChild(el("p", { class: "note", text: offline ? t("offline_intro") : t("prechat_intro") }));
+    if (offline && state.welcome.reply_by) {
+      form.appendChild(el("p", { class: "note reply-by", text: t("reply_by", { time: when(state.welcome.reply_by) }) }));
+    }
+    var required = offline || state.welcome.prechat === "required";
+    form.appendChild(field("name", "text", required));
+    form.appendChild(field("email", "email", required));
+    if (offline) form.appendChild(field("message", "textarea", true));
+    form.appendChild(el("p", { class: "error", role: "alert" }));
+    form.appendChild(el("button", { type: "submit", class: "send", text: offline ? t("leave") : t("start") }));
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var values = {};
+    var missing = false;
+    Array.prototype.forEach.call(form.querySelectorAll("input,textarea"), function (input) {
+      values[input.name] = input.value.trim();
+      if (input.required && (!values[input.name] || !input.checkValidity())) missing = true;
+    });
+    if (missing) { form.querySelector(".error").textContent = t("required"); return; }
+    state.identity = { name: values.name || "", email: values.email || "" };
+    save();
+    if (form.getAttribute("data-kind") === "offline") {
+      state.left = true;
+      queue({ client_id: uid(), text: values.message });
+    } else if (values.email || values.name) {
+      send({ type: "identify", name: values.name, email: values.email });
+    }
+    form.hidden = true;
+    refreshMode(true);
+  });
+  function refreshMode(keepForm) {
+    if (!state.welcome) return;
+    var offlineForm = !state.online && !hasChat() && !state.left;
+    var prechat = state.online && !hasChat() && state.welcome.prechat !== "off" && !state.identity;
+    if (!keepForm && (offlineForm || prechat) && form.hidden) {
+      buildForm(offlineForm ? "offline" : "prechat");
+      form.hidden = false;
+    }
+    if (!offlineForm && !prechat) form.hidden = true;
+    compose.hidden = !form.hidden;
+    tools.hidden = !hasChat();
+  }
+  function when(iso) {
+    try {
+      return new Date(iso).toLocaleString(state.welcome.language === "zh-hans" ? "zh-CN" : state.welcome.language, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+    } catch (e) { return iso; }
+  }
+  transcriptButton.addEventListener("click", function () {
+    var email = (state.identity && state.identity.email) || window.prompt(t("email")) || "";
+    if (email) send({ type: "transcript", email: email });
+  });
+
+  /* ---- the socket ---- */
+  function connect() {
+    var url = base.replace(/^http/, "ws") + "/ws/chat/?w=" + encodeURIComponent(workspace) +
+      "&t=" + encodeURIComponent(state.token) + "&lang=" + encodeURIComponent(language) + "&after=" + state.lastId;
+    var socket = new WebSocket(url);
+    state.socket = socket;
+    socket.onmessage = function (event) {
+      var frame = JSON.parse(event.data);
+      handle(frame);
+    };
+    socket.onclose = function (event) {
+      if (state.socket !== socket) return;
+      state.socket = null;
+      if (event.code === 4403 || event.code === 4404) return;
+      if (state.welcome) status.textContent = t("reconnecting");
+      var delay = Math.min(15000, 1000 * Math.pow(2, state.retry++));
+      setTimeout(connect, delay);
+    };
+  }
+  function handle(frame) {
+    if (frame.type === "welcome") {
+      var first = !state.welcome;
+      state.welcome = frame;
+      state.token = frame.token;
+      state.online = frame.online;
+      state.retry = 0;
+      save();
+      label();
+      if (first) {
+        host.hidden = false;
+        note(frame.greeting);
+      }
+      frame.messages.forEach(show);
+      state.outbox.forEach(showPending);
+      flush();
+      refreshMode();
+    } else if (frame.type === "ack") {
+      state.outbox = state.outbox.filter(function (item) { return item.client_id !== frame.client_id; });
+      save();
+      show(frame.message);
+      if (state.left && !state.online && state.welcome.reply_by) {
+        note(t("left") + " " + t("reply_by", { time: when(state.welcome.reply_by) }));
+        state.left = false;
+      }
+    } else if (frame.type === "message" || frame.type === "history") {
+      (frame.messages || [frame.message]).forEach(show);
+    } else if (frame.type === "typing") {
+      typing.textContent = t("typing", { name: frame.name || state.welcome.name });
+      clearTimeout(state.typingTimer);
+      state.typingTimer = setTimeout(function () { typing.textContent = ""; }, 5000);
+    } else if (frame.type === "read") {
+      state.agentReadUpto = Math.max(state.agentReadUpto, frame.upto);
+      seenMarker();
+    } else if (frame.type === "queue") {
+      var old = log.querySelector(".note.queue");
+      if (old) old.remove();
+      var text = t("queue", { position: frame.position }) + " " +
+        (frame.wait_minutes ? t("wait", { minutes: frame.wait_minutes }) : t("wait_unknown"));
+      if (state.online) note(text, "queue");
+    } else if (frame.type === "transcript") {
+      note(t("transcript_sent", { email: frame.email }));
+    } else if (frame.type === "error" && frame.error !== "rate" && frame.error !== "empty") {
+      note(frame.error, "error");
+    }
+  }
+  setInterval(function () { send({ type: "ping" }); }, 30000);
+  window.addEventListener("online", function () { if (!state.socket) connect(); });
+
+  host.hidden = true;
+  (document.body || document.documentElement).appendChild(host);
+  window.LayanChat = { open: function () { toggle(true); }, close: function () { toggle(false); } };
+  connect();
+})();
