@@ -8,6 +8,8 @@ import json
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from layan.accounts import services as accounts
@@ -19,7 +21,7 @@ from layan.customers.models import Identity
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
+from layan.inboxes.services import inbound_ingest, inbox_update
 from layan.testing.mail import customer_email
 from layan.testing.personas import Cast
 
@@ -252,3 +254,45 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     assert chat.chat_state(inbox=chat_inbox, now=monday_ten) == chat.ChatState(
         online=True, reply_by=None, hours_open=True
     )
+
+
+def test_files_upload_from_the_shop_and_are_served_to_the_widget(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    from layan.inboxes.livechat.services import visitor_token_issue
+
+    inbox_update(
+        inbox=chat_inbox,
+        name=chat_inbox.name,
+        address="",
+        config={"allowed_origins": ["https://shop.example"]},
+        team=None,
+        is_active=True,
+    )
+    token, _key = visitor_token_issue(inbox=chat_inbox)
+    client = Client(headers={"Origin": "https://shop.example"})
+    photo = SimpleUploadedFile("rusak.png", b"\x89PNG\r\n\x1a\nfake", content_type="image/png")
+    response = client.post(
+        "/chat/toko-test/upload/",
+        {"token": token, "client_id": "f1", "file": photo, "text": "barangnya rusak"},
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "https://shop.example"
+    message = response.json()["message"]
+    assert message["text"] == "barangnya rusak"
+    [file] = message["files"]
+    assert file["name"] == "rusak.png"
+    served = Client().get(file["url"])
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"\x89PNG\r\n\x1a\nfake"  # type: ignore[attr-defined]
+    assert Client().get(file["url"][:-3] + "xx/").status_code == 404
+    # A bad token, a foreign site, no file: clear errors, nothing stored.
+    assert (
+        client.post("/chat/toko-test/upload/", {"token": "x", "client_id": "f2"}).status_code == 400
+    )
+    evil = Client(headers={"Origin": "https://evil.example"})
+    assert evil.post("/chat/toko-test/upload/", {"token": token}).status_code == 403
+    assert Message.objects.count() == 1
+    script = Client().get("/widget.js")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("text/javascript")

@@ -1,0 +1,179 @@
+"""The visitor websocket and the widget's HTTP endpoints, at the ASGI boundary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from layan.accounts import services as accounts
+from layan.asgi import application
+from layan.conversations.models import Conversation, Message
+from layan.conversations.services import reply_send
+from layan.inboxes.models import Inbox
+from layan.inboxes.services import inbox_update
+from layan.testing.personas import Cast
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+SHOP = b"http://shop.example:8001"
+
+
+def visitor_socket(
+    slug: str = "toko-test", token: str = "", origin: bytes = SHOP, extra: str = ""
+) -> WebsocketCommunicator:
+    return WebsocketCommunicator(
+        application,
+        f"/ws/chat/?w={slug}&t={token}&lang=id-ID{extra}",
+        headers=[(b"origin", origin), (b"user-agent", b"Mozilla/5.0 Test")],
+    )
+
+
+async def connected(socket: WebsocketCommunicator) -> dict[str, Any]:
+    ok, code = await socket.connect()
+    assert ok, code
+    welcome: dict[str, Any] = await socket.receive_json_from(timeout=3)
+    assert welcome["type"] == "welcome"
+    return welcome
+
+
+async def desk_socket(user: Any) -> WebsocketCommunicator:
+    def cookie() -> str:
+        client = Client()
+        client.force_login(user)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    value = await sync_to_async(cookie)()
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/desk/",
+        headers=[
+            (b"origin", b"http://127.0.0.1:8000"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={value}".encode()),
+        ],
+    )
+    assert (await socket.connect())[0]
+    return socket
+
+
+async def next_of(socket: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    for _ in range(20):
+        frame: dict[str, Any] = await socket.receive_json_from(timeout=3)
+        if frame["type"] == kind:
+            return frame
+    raise AssertionError(f"no {kind} frame")
+
+
+async def test_unknown_workspaces_and_foreign_sites_are_refused(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    assert await visitor_socket(slug="nope").connect() == (False, 4404)
+    await sync_to_async(inbox_update)(
+        inbox=chat_inbox,
+        name=chat_inbox.name,
+        address="",
+        config={"allowed_origins": ["https://shop.example"]},
+        team=None,
+        is_active=True,
+    )
+    assert await visitor_socket(origin=b"https://evil.example").connect() == (False, 4403)
+    assert (await visitor_socket(origin=b"https://shop.example").connect())[0] is True
+
+
+async def test_a_chat_both_ways_with_typing_and_read_receipts(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    await sync_to_async(accounts.agent_set_availability)(
+        agent=cast.alice, availability="online", source="login", actor=cast.alice
+    )
+    desk = await desk_socket(cast.alice)
+    # A visitor opens the widget: a token, words in Indonesian, and a person online.
+    visitor = visitor_socket()
+    welcome = await connected(visitor)
+    assert welcome["token"]
+    assert welcome["language"] == "id"
+    assert welcome["online"] is True
+    assert welcome["messages"] == []
+    # The visitor writes: acknowledged once stored, and Alice's desk hears of it.
+    await visitor.send_json_to({"type": "message", "client_id": "m1", "text": "Halo kak"})
+    ack = await next_of(visitor, "ack")
+    assert ack["message"]["text"] == "Halo kak"
+    conversation_id = ack["message"]["conversation"]
+    created = await next_of(desk, "message.created")
+    assert created["data"]["conversation"] == conversation_id
+    conversation = await Conversation.objects.aget(pk=conversation_id)
+    assert conversation.assignee_id == cast.alice.pk
+    # Alice opens it: the visitor sees "read", and her typing.
+    await desk.send_json_to({"type": "watch", "conversation": conversation_id})
+    read = await next_of(visitor, "read")
+    assert read["upto"] == ack["message"]["id"]
+    await desk.send_json_to({"type": "typing", "conversation": conversation_id})
+    assert (await next_of(visitor, "typing"))["name"] == "Alice"
+    # The visitor types too, and Alice's desk shows it.
+    await visitor.send_json_to({"type": "typing"})
+    typing = await next_of(desk, "conversation.visitor_typing")
+    assert typing["data"] == {"conversation": conversation_id}
+    # Alice replies: the widget gets it at once.
+    await sync_to_async(reply_send)(
+        conversation=conversation, agent=cast.alice, text="Halo! Ada yang bisa dibantu?"
+    )
+    pushed = await next_of(visitor, "message")
+    while pushed["message"]["author"] != "agent":
+        pushed = await next_of(visitor, "message")
+    assert pushed["message"]["name"] == "Alice Agent"
+    assert pushed["message"]["text"] == "Halo! Ada yang bisa dibantu?"
+    # The visitor reads it: Alice's desk hears that.
+    await visitor.send_json_to(
+        {"type": "read", "conversation": conversation_id, "upto": pushed["message"]["id"]}
+    )
+    seen = await next_of(desk, "conversation.read")
+    assert seen["data"]["upto"] == pushed["message"]["id"]
+    await visitor.disconnect()
+    await desk.disconnect()
+
+
+async def test_after_a_reconnect_nothing_is_lost_or_doubled(cast: Cast, chat_inbox: Inbox) -> None:
+    visitor = visitor_socket()
+    welcome = await connected(visitor)
+    token = welcome["token"]
+    await visitor.send_json_to({"type": "message", "client_id": "m1", "text": "first"})
+    first = (await next_of(visitor, "ack"))["message"]
+    await visitor.disconnect()
+    # While the visitor is away, the agent answers;
+    conversation = await Conversation.objects.aget(pk=first["conversation"])
+    await sync_to_async(reply_send)(conversation=conversation, agent=cast.alice, text="answer")
+    # the widget reconnects with its token and the last id it has, and resends "m1" (its ack
+    # may have been lost) together with a new message.
+    again = visitor_socket(token=token, extra=f"&after={first['id']}")
+    welcome = await connected(again)
+    assert [m["text"] for m in welcome["messages"]] == ["answer"]
+    await again.send_json_to({"type": "message", "client_id": "m1", "text": "first"})
+    assert (await next_of(again, "ack"))["message"]["id"] == first["id"]
+    await again.send_json_to({"type": "message", "client_id": "m2", "text": "second"})
+    await next_of(again, "ack")
+    texts = [
+        text
+        async for text in Message.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list("text", flat=True)
+    ]
+    assert texts == ["first", "answer", "second"]
+    # A forged token is a new visitor with nothing to see.
+    stranger = visitor_socket(token=token[:-2] + "xx")
+    assert (await connected(stranger))["messages"] == []
+    await again.disconnect()
+    await stranger.disconnect()
+
+
+async def test_a_flood_of_frames_is_refused(cast: Cast, chat_inbox: Inbox) -> None:
+    visitor = visitor_socket()
+    await connected(visitor)
+    for _ in range(45):
+        await visitor.send_json_to({"type": "ping"})
+    frames = [await visitor.receive_json_from(timeout=3) for _ in range(45)]
+    assert {"type": "error", "error": "rate", "client_id": None} in frames
+    await visitor.disconnect()
