@@ -218,3 +218,29 @@ def filter_choices(*, agent: User) -> FilterChoices:
         agents=list(User.objects.filter(workspace_id=workspace_id, is_active=True)),
         tags=list(Tag.objects.filter(workspace_id=workspace_id)),
     )
+
+
+def visitor_details(*, conversation: Conversation) -> dict[str, str]:
+    """What the chat widget recorded with the visitor's latest message: page, referrer,
+    browser, language (empty for other channels)."""
+    headers = (
+        Message.objects.filter(
+            conversation=conversation,
+            direction=Message.Direction.INBOUND,
+            external_id__startswith="chat:",
+        )
+        .order_by("-id")
+        .values_list("headers", flat=True)
+        .first()
+    )
+    if not isinstance(headers, dict):
+        return {}
+    details = {}
+    for key in ("page_url", "referrer", "user_agent", "browser_language"):
+        value = str(headers.get(key) or "")
+        # Addresses the visitor's browser reported become links: web addresses only.
+        if key in {"page_url", "referrer"} and not value.startswith(("https://", "http://")):
+            continue
+        if value:
+            details[key] = value
+    return details

@@ -151,7 +151,7 @@ def conversation_create(
         kind=ConversationEvent.Kind.CREATED,
         data={"inbox": inbox.name, **(data or {})},
     )
-    _publish("conversation.created", conversation)
+    _publish("conversation.created", conversation, channel=inbox.kind)
     return conversation
 
 

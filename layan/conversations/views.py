@@ -115,7 +115,9 @@ def _conversation_context(conversation: Conversation, agent: User) -> dict[str, 
         "statuses": Conversation.Status.choices,
         "priorities": Conversation.Priority.choices,
         "tags": ", ".join(tag.name for tag in conversation.tags.all()),
-        "can_send": conversation.inbox.kind == Inbox.Kind.EMAIL,
+        "can_send": conversation.inbox.kind in {Inbox.Kind.EMAIL, Inbox.Kind.CHAT},
+        "is_chat": conversation.inbox.kind == Inbox.Kind.CHAT,
+        "visitor": selectors.visitor_details(conversation=conversation),
     }
 
 

@@ -79,7 +79,64 @@
       }
     }
     if (event.type === "conversation.presence" && page) showCollision(event.data);
+    if (event.type === "conversation.created" && event.data.channel === "chat") notifyNewChat(event.data);
+    if (event.type === "conversation.visitor_typing" && page) showVisitorTyping();
   }
+
+  // A new live chat: a toast that links to it, a short chime, and the tab title flashes.
+  function notifyNewChat(data) {
+    var box = document.querySelector("[data-toasts]");
+    if (!box) return;
+    var link = document.createElement("a");
+    link.href = document.body.dataset.chatPath + data.number + "/";
+    link.className = "toast";
+    link.dataset.newChat = data.number;
+    link.textContent = document.body.dataset.labelNewChat.replace("%(number)s", data.number);
+    box.appendChild(link);
+    setTimeout(function () { link.remove(); }, 15000);
+    chime();
+    if (document.hidden) {
+      var title = document.title;
+      document.title = "● " + link.textContent;
+      document.addEventListener("visibilitychange", function restore() {
+        document.title = title;
+        document.removeEventListener("visibilitychange", restore);
+      });
+    }
+  }
+
+  function chime() {
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      var audio = new Context();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      tone.connect(gain).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.4);
+    } catch (error) { /* no sound: the toast is enough */ }
+  }
+
+  var visitorTypingTimer = null;
+  function showVisitorTyping() {
+    var note = document.querySelector("[data-visitor-typing]");
+    if (!note) return;
+    note.hidden = false;
+    clearTimeout(visitorTypingTimer);
+    visitorTypingTimer = setTimeout(function () { note.hidden = true; }, 5000);
+  }
+
+  // The thread was refreshed while in view: the chat visitor sees it as read.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var page = document.querySelector("[data-conversation-page]");
+    if (!page || !deskSocket || document.hidden || event.target.id !== "thread") return;
+    var note = document.querySelector("[data-visitor-typing]");
+    if (note) note.hidden = true;
+    deskSocket.send(JSON.stringify({ type: "read", conversation: Number(page.dataset.conversationPage) }));
+  });
 
   function showCollision(data) {
     var box = document.querySelector("[data-collision]");
