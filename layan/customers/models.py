@@ -86,7 +86,9 @@ class Customer(models.Model):
         if identities is None:
             identities = self.identities.all()
         for identity in identities:
-            return str(identity.address)
+            # A chat visitor's key is a random token: no name to show anyone.
+            if identity.kind != Identity.Kind.VISITOR:
+                return str(identity.address)
         return ""
 
     @property

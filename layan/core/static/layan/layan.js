@@ -70,7 +70,8 @@
   // re-fetch themselves (htmx, on these body events) and colleagues' presence is shown.
   function onConversationEvent(event) {
     var page = document.querySelector("[data-conversation-page]");
-    if (/^(conversation|message)\./.test(event.type)) {
+    var live = event.type === "conversation.presence" || event.type === "conversation.visitor_typing";
+    if (/^(conversation|message)\./.test(event.type) && !live) {
       if (document.querySelector("[data-inbox-list]")) {
         document.body.dispatchEvent(new CustomEvent("layan-inbox-changed"));
       }

@@ -173,6 +173,7 @@
     var text = textarea.value.trim();
     if (!text) return;
     textarea.value = "";
+    state.typingSent = 0;
     emojiGrid.hidden = true;
     queue({ client_id: uid(), text: text });
   });
@@ -429,7 +430,15 @@
     }
   }
   setInterval(function () { send({ type: "ping" }); }, 30000);
-  window.addEventListener("online", function () { if (!state.socket) connect(); });
+  // The network went away: close now (the browser may take minutes to notice) and come back
+  // as soon as it returns; meanwhile messages wait in the outbox.
+  window.addEventListener("offline", function () {
+    var socket = state.socket;
+    state.socket = null;
+    if (socket) socket.close();
+    if (state.welcome) status.textContent = t("reconnecting");
+  });
+  window.addEventListener("online", function () { if (!state.socket) { state.retry = 0; connect(); } });
 
   host.hidden = true;
   (document.body || document.documentElement).appendChild(host);
