@@ -7,11 +7,16 @@ import shutil
 import sqlite3
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 
 import pytest
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 from layan.testing.fixtures import free_port
 from tests.test_cli import LAYAN, layan_env, opener, post_form, wait_for_health
@@ -54,9 +59,20 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     server.wait(10)
 
 
-def test_an_event_raised_on_one_process_reaches_a_desk_on_another(
-    tmp_path: Path, redis_url: str
-) -> None:
+@dataclass
+class Pair:
+    """Two `layan serve` processes on one database and one Redis."""
+
+    var_dir: Path
+    ports: list[int]
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
+
+
+@pytest.fixture
+def pair(tmp_path: Path, redis_url: str) -> Iterator[Pair]:
     var_dir = tmp_path / "var"
     env = {**layan_env(var_dir), "LAYAN_REDIS_URL": redis_url}
     assert subprocess.run([LAYAN, "migrate", "-v0"], env=env).returncode == 0
@@ -73,40 +89,91 @@ def test_an_event_raised_on_one_process_reaches_a_desk_on_another(
         for port in ports
     ]
     try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        for url, server in zip(urls, servers, strict=True):
-            wait_for_health(url, server)
-        # Iris opens her desk on process A; Alice logs in on process B.
-        iris_browser, iris_jar = opener()
-        post_form(
-            iris_browser,
-            iris_jar,
-            urls[0] + "/desk/login/",
-            {"username": "iris@toko.example", "password": "layan-demo"},
-        )
-        iris_session = next(c.value for c in iris_jar if c.name == "sessionid")
-        with connect(
-            f"ws://127.0.0.1:{ports[0]}/ws/desk/",
-            additional_headers={"Cookie": f"sessionid={iris_session}", "Origin": urls[0]},
-        ) as iris_desk:
-            alice_browser, alice_jar = opener()
-            post_form(
-                alice_browser,
-                alice_jar,
-                urls[1] + "/desk/login/",
-                {"username": "alice@toko.example", "password": "layan-demo"},
-            )
-            # Logging in on B set Alice online: A's desk hears it through Redis.
-            event = json.loads(iris_desk.recv(timeout=10))
-            with sqlite3.connect(var_dir / "layan.sqlite3") as database:
-                (alice_id,) = database.execute(
-                    "SELECT id FROM accounts_user WHERE email = 'alice@toko.example'"
-                ).fetchone()
-            assert event == {
-                "type": "agent.availability_changed",
-                "data": {"agent_id": alice_id, "availability": "online"},
-            }
+        for port, server in zip(ports, servers, strict=True):
+            wait_for_health(f"http://127.0.0.1:{port}", server)
+        yield Pair(var_dir=var_dir, ports=ports)
     finally:
         for server in servers:
             server.terminate()
             server.communicate(timeout=20)
+
+
+def log_in(url: str, email: str) -> tuple[urllib.request.OpenerDirector, CookieJar, str]:
+    browser, jar = opener()
+    post_form(browser, jar, url + "/desk/login/", {"username": email, "password": "layan-demo"})
+    session = next(c.value for c in jar if c.name == "sessionid")
+    return browser, jar, session
+
+
+def frames_until(socket: ClientConnection, kind: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        frame: dict[str, Any] = json.loads(socket.recv(timeout=10))
+        if frame["type"] == kind:
+            return frame
+    raise AssertionError(f"no {kind} frame")
+
+
+def test_an_event_raised_on_one_process_reaches_a_desk_on_another(pair: Pair) -> None:
+    urls = pair.urls
+    # Iris opens her desk on process A; Alice logs in on process B.
+    _browser, _jar, iris_session = log_in(urls[0], "iris@toko.example")
+    with connect(
+        f"ws://127.0.0.1:{pair.ports[0]}/ws/desk/",
+        additional_headers={"Cookie": f"sessionid={iris_session}", "Origin": urls[0]},
+    ) as iris_desk:
+        log_in(urls[1], "alice@toko.example")
+        # Logging in on B set Alice online: A's desk hears it through Redis.
+        event = json.loads(iris_desk.recv(timeout=10))
+        with sqlite3.connect(pair.var_dir / "layan.sqlite3") as database:
+            (alice_id,) = database.execute(
+                "SELECT id FROM accounts_user WHERE email = 'alice@toko.example'"
+            ).fetchone()
+        assert event == {
+            "type": "agent.availability_changed",
+            "data": {"agent_id": alice_id, "availability": "online"},
+        }
+
+
+def test_a_visitor_on_one_process_chats_with_an_agent_on_another(pair: Pair) -> None:
+    urls = pair.urls
+    # Alice works on process B; the visitor's widget is connected to process A.
+    alice_browser, alice_jar, alice_session = log_in(urls[1], "alice@toko.example")
+    with (
+        connect(
+            f"ws://127.0.0.1:{pair.ports[1]}/ws/desk/",
+            additional_headers={"Cookie": f"sessionid={alice_session}", "Origin": urls[1]},
+        ) as desk,
+        connect(
+            f"ws://127.0.0.1:{pair.ports[0]}/ws/chat/?w=toko-layan&lang=en",
+            additional_headers={"Origin": "https://shop.example"},
+        ) as widget,
+    ):
+        assert frames_until(widget, "welcome")["language"] == "en"
+        widget.send(json.dumps({"type": "message", "client_id": "m1", "text": "Is COD possible?"}))
+        conversation = frames_until(widget, "ack")["message"]["conversation"]
+        # Alice's desk on B hears of the new chat at once,
+        created = frames_until(desk, "message.created")
+        assert created["data"]["conversation"] == conversation
+        # opens it (the visitor sees "read") and sees the visitor typing.
+        desk.send(json.dumps({"type": "watch", "conversation": conversation}))
+        assert frames_until(widget, "read")["upto"] > 0
+        widget.send(json.dumps({"type": "typing"}))
+        assert frames_until(desk, "conversation.visitor_typing")["data"] == {
+            "conversation": conversation
+        }
+        # She answers on B; the widget on A shows it.
+        token = next(c.value for c in alice_jar if c.name == "csrftoken")
+        number = created["data"]["number"]
+        reply_url = f"{urls[1]}/desk/conversations/{number}/reply/"
+        body = urllib.parse.urlencode(
+            {"mode": "reply", "text": "Yes, COD is fine in Jakarta.", "csrfmiddlewaretoken": token}
+        ).encode()
+        alice_browser.open(
+            urllib.request.Request(reply_url, data=body, headers={"Referer": reply_url})
+        )
+        reply = frames_until(widget, "message")
+        while reply["message"]["author"] != "agent":
+            reply = frames_until(widget, "message")
+        assert reply["message"]["text"] == "Yes, COD is fine in Jakarta."
+        assert reply["message"]["name"] == "Alice Tan"

@@ -84,6 +84,15 @@ CONVERSATIONS = [
 ]
 
 
+def load_chat(workspace: Workspace) -> None:
+    """The website chat (try it at /chat/<workspace>/preview/)."""
+    if not Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.CHAT).exists():
+        care = Team.objects.filter(workspace=workspace).order_by("id").first()
+        inbox_services.inbox_create(
+            workspace=workspace, kind="chat", name="Website chat", team=care
+        )
+
+
 def load_conversations(workspace: Workspace) -> None:
     if Inbox.objects.filter(workspace=workspace).exists():
         return

@@ -65,6 +65,28 @@ class InboxForm(forms.Form):
         label=_("Reply-To with a conversation token (needs plus-addressing)"), required=False
     )
 
+    chat_allowed_origins = forms.CharField(
+        label=_("Sites that may embed the chat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address per line, such as https://shop.example. Empty: any site."),
+    )
+    chat_prechat = forms.ChoiceField(
+        label=_("Ask for name and email before the chat"),
+        choices=[
+            ("off", _("No")),
+            ("optional", _("Yes, optional")),
+            ("required", _("Yes, required")),
+        ],
+        initial="off",
+    )
+    chat_greeting = forms.CharField(
+        label=_("Chat greeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Empty: a friendly default in the visitor's language."),
+    )
+
     CONFIG_FIELDS = (
         "imap_host", "imap_port", "imap_security", "imap_username", "imap_password", "imap_folder",
         "imap_processed_folder", "poll_seconds", "smtp_host", "smtp_port", "smtp_security",
@@ -83,6 +105,12 @@ class InboxForm(forms.Form):
                 "is_active": inbox.is_active,
                 **{key: value for key, value in inbox.config.items() if "password" not in key},
             }
+            if inbox.kind == Inbox.Kind.CHAT:
+                initial.update(
+                    chat_allowed_origins="\n".join(inbox.config.get("allowed_origins", [])),
+                    chat_prechat=inbox.config.get("prechat", "off"),
+                    chat_greeting=inbox.config.get("greeting", ""),
+                )
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.inbox = inbox
@@ -93,6 +121,12 @@ class InboxForm(forms.Form):
     def config(self) -> dict[str, Any]:
         data = self.cleaned_data
         kind = self.inbox.kind if self.inbox else data["kind"]
+        if kind == Inbox.Kind.CHAT:
+            return {
+                "allowed_origins": data.get("chat_allowed_origins") or "",
+                "prechat": data.get("chat_prechat") or "off",
+                "greeting": data.get("chat_greeting") or "",
+            }
         if kind != Inbox.Kind.EMAIL:
             return {}
         saved = self.inbox.config if self.inbox else {}

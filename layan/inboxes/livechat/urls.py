@@ -7,5 +7,6 @@ from layan.inboxes.livechat import views
 urlpatterns = [
     path("widget.js", views.widget_js, name="chat_widget"),
     path("chat/<slug:slug>/upload/", views.chat_upload, name="chat_upload"),
+    path("chat/<slug:slug>/preview/", views.chat_preview, name="chat_preview"),
     path("chat/files/<str:signature>/", views.chat_file, name="chat_file"),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +32,15 @@ def widget_js(request: HttpRequest) -> FileResponse:
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+def chat_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plain page with the widget on it: for admins to try the chat, and for the demo."""
+    inbox = chat.chat_inbox_for(workspace_slug=slug)
+    if inbox is None:
+        raise Http404
+    return render(request, "inboxes/chat_preview.html", {"inbox": inbox})
 
 
 def _cors(response: HttpResponseBase, request: HttpRequest, inbox: Inbox) -> HttpResponseBase:
