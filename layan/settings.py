@@ -180,7 +180,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "layan"},
+            "CONFIG": {
+                # redis-py's default 5 s read timeout equals channels-redis's 5 s blocking
+                # pop, so a quiet socket timed out and took its consumer down with it.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": "layan",
+                # A busy desk receives every event of its workspace: room for bursts.
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {
@@ -191,7 +198,12 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: django.tasks on the database (no broker), see docs/architecture.md.

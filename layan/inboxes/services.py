@@ -120,6 +120,8 @@ class IngestResult:
     conversation_number: int | None = None
     reason: str = ""
     conversation_id: int | None = None
+    # The message stored (or found again, for a duplicate) when this run processed it.
+    message_id: int | None = None
 
     def line(self) -> str:
         if self.status in {"ok", "duplicate"}:
@@ -198,7 +200,7 @@ def inbound_process(
                 if not claimed:
                     raw.refresh_from_db()
                     return _result_of(raw, duplicate=True)
-                status, conversation, reason = inbound_receive(
+                status, conversation, reason, message_id = inbound_receive(
                     inbox=raw.inbox, inbound=inbound, raw=raw
                 )
                 InboundRaw.objects.filter(pk=raw.pk).update(
@@ -229,6 +231,7 @@ def inbound_process(
             conversation.number if conversation else None,
             reason,
             conversation.pk if conversation else None,
+            message_id,
         )
     raise AssertionError("unreachable")
 
@@ -244,14 +247,14 @@ def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
 
 def inbound_receive(
     *, inbox: Inbox, inbound: InboundMessage, raw: InboundRaw | None
-) -> tuple[str, Conversation | None, str]:
+) -> tuple[str, Conversation | None, str, int | None]:
     """Inside the processing transaction: customer, conversation, message. Returns the raw row's
-    new status, the conversation it landed in, and why it was ignored (if it was)."""
+    new status, the conversation it landed in, why it was ignored (if it was), and the message."""
     workspace = inbox.workspace
     if inbound.bounce is not None:
         return _bounce_receive(inbox=inbox, inbound=inbound)
     if inbox.address and inbound.sender_address == inbox.address:
-        return InboundRaw.Status.IGNORED, None, "sent by this inbox itself (mail loop)"
+        return InboundRaw.Status.IGNORED, None, "sent by this inbox itself (mail loop)", None
     if not inbound.language:
         from layan.search.analysis import detect_language
 
@@ -273,12 +276,12 @@ def inbound_receive(
         # A live chat needs a person now: straight to an available agent, or the queue.
         conversation_route(conversation=received.conversation)
     status = InboundRaw.Status.DUPLICATE if received.duplicate else InboundRaw.Status.PROCESSED
-    return status, received.conversation, ""
+    return status, received.conversation, "", received.message.pk
 
 
 def _bounce_receive(
     *, inbox: Inbox, inbound: InboundMessage
-) -> tuple[str, Conversation | None, str]:
+) -> tuple[str, Conversation | None, str, int | None]:
     assert inbound.bounce is not None
     original = (
         Message.objects.filter(
@@ -290,7 +293,12 @@ def _bounce_receive(
         .first()
     )
     if original is None:
-        return InboundRaw.Status.IGNORED, None, "delivery report about a message we did not send"
+        return (
+            InboundRaw.Status.IGNORED,
+            None,
+            "delivery report about a message we did not send",
+            None,
+        )
     reason = inbound.bounce.reason[:1000]
     Message.objects.filter(pk=original.pk).update(
         delivery=Message.Delivery.FAILED, delivery_error=reason, delivery_due_at=None
@@ -303,7 +311,7 @@ def _bounce_receive(
         data={"message": original.pk, "reason": reason},
     )
     _publish_message(conversation, original.pk)
-    return InboundRaw.Status.PROCESSED, conversation, ""
+    return InboundRaw.Status.PROCESSED, conversation, "", original.pk
 
 
 def _publish_message(conversation: Conversation, message_id: int) -> None:

@@ -174,7 +174,8 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await database_sync_to_async(chat.visitor_present)(
             conversation_ids=[received.conversation_id]
         )
-        await self._send_queue(received.conversation_id)
+        if received.waiting:
+            await self._send_queue(received.conversation_id)
 
     async def _send_queue(self, conversation_id: int) -> None:
         state = await database_sync_to_async(chat.chat_queue_state)(conversation_id=conversation_id)

@@ -106,8 +106,8 @@ def file_from_signature(signature: str) -> Attachment | None:
     return Attachment.objects.filter(pk=attachment_id).first()
 
 
-def message_payload(message: Message) -> dict[str, Any]:
-    """A message as the widget shows it."""
+def message_payload(message: Message, *, with_files: bool = True) -> dict[str, Any]:
+    """A message as the widget shows it (`with_files` False: it is known to have none)."""
     author = {
         Message.Author.CUSTOMER: "visitor",
         Message.Author.AGENT: "agent",
@@ -130,7 +130,7 @@ def message_payload(message: Message) -> dict[str, Any]:
                 "size": attachment.size,
                 "url": file_url(attachment),
             }
-            for attachment in message.attachments.all()
+            for attachment in (message.attachments.all() if with_files else [])
         ],
         "at": message.created_at.isoformat(),
     }
@@ -298,6 +298,8 @@ def visitor_identify(*, inbox: Inbox, key: str, name: str = "", email: str = "")
 class ChatReceived:
     message: dict[str, Any]
     conversation_id: int
+    # Nobody has the chat yet: the visitor is told where they stand in the queue.
+    waiting: bool
 
 
 def chat_receive(
@@ -327,12 +329,19 @@ def chat_receive(
     )
     if result.status not in {"ok", "duplicate"}:
         raise ChatError(_("Your message could not be sent. Please try again."))
+    messages = Message.objects.select_related("conversation")
+    if files:
+        messages = messages.prefetch_related("attachments")
     message = (
-        Message.objects.select_related("author_agent")
-        .prefetch_related("attachments")
-        .get(inbox=inbox, external_id=f"chat:{key}:{client_id}")
+        messages.get(pk=result.message_id)
+        if result.message_id
+        else messages.get(inbox=inbox, external_id=f"chat:{key}:{client_id}")
     )
-    return ChatReceived(message_payload(message), message.conversation_id)
+    return ChatReceived(
+        message=message_payload(message, with_files=bool(files)),
+        conversation_id=message.conversation_id,
+        waiting=message.conversation.assignee_id is None,
+    )
 
 
 def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None:

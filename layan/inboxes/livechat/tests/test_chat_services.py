@@ -296,3 +296,45 @@ def test_files_upload_from_the_shop_and_are_served_to_the_widget(
     script = Client().get("/widget.js")
     assert script.status_code == 200
     assert script["Content-Type"].startswith("text/javascript")
+
+
+def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> None:
+    from layan.testing.fixtures import client_for
+
+    iris = client_for(cast.iris)
+    email_defaults = {
+        "imap_port": "993", "imap_security": "ssl", "imap_folder": "INBOX",
+        "poll_seconds": "60", "smtp_port": "587", "smtp_security": "starttls",
+    }  # fmt: skip
+    response = iris.post(
+        "/desk/settings/inboxes/new/",
+        {
+            "kind": "chat", "name": "Website chat", "is_active": "on",
+            "chat_allowed_origins": "https://Toko.example/\nhttp://127.0.0.1:8001",
+            "chat_prechat": "required", "chat_greeting": "Halo! Ada yang bisa dibantu?",
+            **email_defaults,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    inbox = Inbox.objects.get(kind="chat")
+    assert inbox.config == {
+        "allowed_origins": ["https://toko.example", "http://127.0.0.1:8001"],
+        "prechat": "required",
+        "greeting": "Halo! Ada yang bisa dibantu?",
+    }
+    page = iris.get(f"/desk/settings/inboxes/{inbox.pk}/").content.decode()
+    assert 'data-workspace="toko-test"' in page
+    assert "/widget.js" in page
+    # A bad site address is refused with a clear message.
+    response = iris.post(
+        f"/desk/settings/inboxes/{inbox.pk}/",
+        {
+            "name": "Website chat", "is_active": "on", "chat_allowed_origins": "toko.example",
+            "chat_prechat": "off", **email_defaults,
+        },
+    )  # fmt: skip
+    assert "is not a web address" in response.content.decode()
+    preview = Client().get("/chat/toko-test/preview/")
+    assert preview.status_code == 200
+    assert b'data-workspace="toko-test"' in preview.content
+    assert Client().get("/chat/nobody/preview/").status_code == 404

@@ -1,0 +1,293 @@
+"""Live chat benchmark: N visitor websockets held open against `layan serve`, then visitor
+messages at a steady rate, timed from the visitor's send to the agent desk's event.
+
+    .venv/bin/python bench/chat.py [--size 2000] [--rate 200] [--seconds 10] [--redis]
+                                   [--database URL]
+
+`--size` visitors connect (and stay connected); `--senders` of them (default 200) chat: each
+opens its chat with one message first, then together they send `--rate` messages per second
+for `--seconds`. One agent desk socket receives every `message.created` event. With
+`--redis`, two server processes share a Redis server (started here, on loopback): visitors
+connect to both in turn, the agent to the second, so half the messages cross processes. The
+last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from common import setup_django
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    log = open(Path(env["LAYAN_VAR_DIR"]) / f"server-{port}.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "layan"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed (make test installs it)")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while (
+        subprocess.run(
+            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+        ).stdout.strip()
+        != "PONG"
+    ):
+        if time.monotonic() > deadline:
+            raise RuntimeError("redis-server did not start")
+        time.sleep(0.05)
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int, cookie: str,
+              server_pids: list[int]) -> dict[str, Any]:  # fmt: skip
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+    from websockets.protocol import State
+
+    origin = {"Origin": "https://shop.example"}
+    urls = [f"ws://127.0.0.1:{port}/ws/chat/?w=bench&lang=en" for port in visitor_ports]
+    rss_before = sum(rss_kb(pid) for pid in server_pids)
+    sockets: list[Any] = []
+    started = time.perf_counter()
+
+    async def open_one(number: int) -> Any:
+        url = urls[number % len(urls)]
+        socket = await connect(
+            url, additional_headers=origin, max_queue=None, open_timeout=60, ping_interval=None
+        )
+        welcome = json.loads(await socket.recv())
+        assert welcome["type"] == "welcome", welcome
+        return socket
+
+    for first in range(0, args.size, 100):
+        batch = min(100, args.size - first)
+        sockets += await asyncio.gather(*(open_one(first + n) for n in range(batch)))
+    connect_seconds = time.perf_counter() - started
+    await asyncio.sleep(1)
+    rss_after = sum(rss_kb(pid) for pid in server_pids)
+
+    desk = await connect(
+        f"ws://127.0.0.1:{desk_port}/ws/desk/",
+        additional_headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{desk_port}"},
+        max_queue=None,
+    )
+    sent_at: dict[str, float] = {}
+    id_of: dict[int, str] = {}
+    seen_at: dict[int, float] = {}
+    acked = asyncio.Event()
+    expected = {"acks": 0}
+
+    async def desk_reader() -> None:
+        async for raw in desk:
+            frame = json.loads(raw)
+            if frame["type"] == "message.created" and "message" in frame["data"]:
+                seen_at.setdefault(frame["data"]["message"], time.perf_counter())
+
+    async def send(socket: Any, frame: dict[str, str]) -> bool:
+        try:
+            await socket.send(json.dumps(frame))
+            return True
+        except ConnectionClosed:
+            return False
+
+    async def visitor_reader(socket: Any) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await read_visitor(socket)
+
+    async def read_visitor(socket: Any) -> None:
+        async for raw in socket:
+            frame = json.loads(raw)
+            if frame["type"] == "ack":
+                id_of[frame["message"]["id"]] = frame["client_id"]
+                expected["acks"] -= 1
+                if expected["acks"] == 0:
+                    acked.set()
+
+    readers = [asyncio.create_task(desk_reader())]
+    senders = sockets[: args.senders]
+    readers += [asyncio.create_task(visitor_reader(socket)) for socket in senders]
+
+    # Each sender opens its chat first (a new conversation, routed): not timed.
+    expected["acks"] = len(senders)
+    for number, socket in enumerate(senders):
+        if not await send(socket, {"type": "message", "client_id": f"open-{number}",
+                                   "text": f"Hello, order {number}?"}):  # fmt: skip
+            expected["acks"] -= 1
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(acked.wait(), timeout=300)
+    acked.clear()
+    senders = [socket for socket in senders if socket.state is State.OPEN]
+
+    total = int(args.rate * args.seconds)
+    expected["acks"] = total
+    interval = 1 / args.rate
+    began = time.perf_counter()
+    for number in range(total):
+        target = began + number * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        client_id = f"m-{number}"
+        sent_at[client_id] = time.perf_counter()
+        frame = {"type": "message", "client_id": client_id, "text": f"Any news? ({number})"}
+        if not await send(senders[number % len(senders)], frame):
+            expected["acks"] -= 1
+    send_seconds = time.perf_counter() - began
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(acked.wait(), timeout=120)
+    await asyncio.sleep(1)
+    latencies = sorted(
+        (seen_at[message_id] - sent_at[client_id]) * 1000
+        for message_id, client_id in id_of.items()
+        if client_id in sent_at and message_id in seen_at
+    )
+    closed = sum(1 for socket in sockets if socket.state is not State.OPEN)
+    for task in readers:
+        task.cancel()
+    await desk.close()
+    for first in range(0, len(sockets), 200):
+        await asyncio.gather(*(socket.close() for socket in sockets[first : first + 200]))
+    return {
+        "connections": len(sockets),
+        # Connections the server dropped during the run (none is the expected figure).
+        "dropped_connections": closed,
+        "connect_seconds": round(connect_seconds, 1),
+        "memory_per_connection_kb": round((rss_after - rss_before) / max(1, len(sockets)), 1),
+        "messages": total,
+        "delivered": len(latencies),
+        "offered_rate": args.rate,
+        "achieved_rate": round(total / send_seconds, 1),
+        "relay_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "relay_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1)
+        if latencies
+        else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=2000)
+    parser.add_argument("--senders", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--redis", action="store_true")
+    parser.add_argument("--database", default="")
+    args = parser.parse_args()
+    args.senders = min(args.senders, args.size)
+
+    folder = setup_django(args.database)
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    from layan.accounts.models import User
+    from layan.accounts.services import workspace_create
+    from layan.inboxes.services import inbox_create
+
+    workspace = workspace_create(
+        name="Bench", slug="bench", timezone_name="Asia/Jakarta",
+        languages=["en", "id", "zh-hans"], default_language="en",
+    )  # fmt: skip
+    inbox_create(workspace=workspace, kind="chat", name="Chat")
+    agent = User.objects.create_user(
+        "agent@bench.example", "x", workspace=workspace, name="Agent", chat_limit=50_000,
+        availability="online",
+    )  # fmt: skip
+    session = SessionStore()
+    session[SESSION_KEY] = str(agent.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    session.save()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    vendor = connection.vendor
+    connection.close()
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LAYAN_")}
+    env.update(
+        LAYAN_VAR_DIR=str(folder), LAYAN_DATABASE_URL=args.database, LAYAN_LOG_LEVEL="WARNING"
+    )
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        if args.redis:
+            redis, redis_url = start_redis(folder)
+            processes.append(redis)
+            env["LAYAN_REDIS_URL"] = redis_url
+            first_server, first_port = start_server(env)
+            desk_server, desk_port = start_server(env)
+            processes += [first_server, desk_server]
+            visitor_ports = [first_port, desk_port]
+            pids = [first_server.pid, desk_server.pid]
+        else:
+            server, desk_port = start_server(env)
+            processes.append(server)
+            visitor_ports = [desk_port]
+            pids = [server.pid]
+        figures = asyncio.run(run(args, visitor_ports, desk_port, cookie, pids))
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(10)
+    print(json.dumps({"database": vendor, "processes": 2 if args.redis else 1, **figures}))
+
+
+if __name__ == "__main__":
+    main()
