@@ -175,6 +175,8 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
         await asyncio.wait_for(acked.wait(), timeout=300)
     acked.clear()
     senders = [socket for socket in senders if socket.state is State.OPEN]
+    # Let the server finish what the opening burst set off (routing, desk events).
+    await asyncio.sleep(3)
 
     total = int(args.rate * args.seconds)
     expected["acks"] = total

@@ -233,6 +233,7 @@ class ConversationEvent(models.Model):
         MERGED = "merged", _("Customers merged")
         UNMERGED = "unmerged", _("Customer merge undone")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+        BOT = "bot", _("Answer bot")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -489,6 +489,56 @@ def conversation_assign(
     return conversation
 
 
+def bot_reply_add(*, conversation: Conversation, text: str, headers: dict[str, object]) -> Message:
+    """The answer bot's message in a conversation (already in front of the customer: a chat)."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox_id=conversation.inbox_id,
+            direction=Message.Direction.OUTBOUND,
+            author_kind=Message.Author.BOT,
+            text=text,
+            headers=headers,
+            delivery=Message.Delivery.SENT,
+            sent_at=now,
+            created_at=now,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            message_count=F("message_count") + 1, last_activity_at=now
+        )
+        timeline_add(
+            conversation=conversation,
+            actor=None,
+            kind=ConversationEvent.Kind.BOT,
+            data={"action": "answered", **{k: v for k, v in headers.items() if k != "answers"}},
+        )
+        _publish("message.created", conversation, message=message.pk)
+    return message
+
+
+def conversation_bot_outcome(*, conversation: Conversation, action: str, reason: str = "") -> None:
+    """The bot's session ended: "resolved" (the customer said it answered them: solved, no
+    person needed) or "handed_off" (to a person: the conversation is routed like any other)."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+        timeline_add(
+            conversation=conversation,
+            actor=None,
+            kind=ConversationEvent.Kind.BOT,
+            data={"action": action, **({"reason": reason} if reason else {})},
+        )
+        if action == "resolved" and conversation.status in Conversation.OPEN_STATUSES:
+            _set_status(
+                conversation=conversation,
+                status=Conversation.Status.SOLVED,
+                actor=None,
+                now=timezone.now(),
+            )
+            conversation.save()
+        _publish("conversation.updated", conversation)
+
+
 def _assign(*, conversation: Conversation, assignee: User | None, actor: User | None) -> None:
     previous = conversation.assignee
     if (previous.pk if previous else None) == (assignee.pk if assignee else None):

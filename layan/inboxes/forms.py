@@ -80,6 +80,14 @@ class InboxForm(forms.Form):
         ],
         initial="off",
     )
+    chat_bot = forms.BooleanField(
+        label=_("The answer bot replies first"),
+        required=False,
+        help_text=_(
+            "It answers from the help center when it is confident and hands the chat to a "
+            "person otherwise, or when the visitor asks for one."
+        ),
+    )
     chat_greeting = forms.CharField(
         label=_("Chat greeting"),
         required=False,
@@ -110,6 +118,7 @@ class InboxForm(forms.Form):
                     chat_allowed_origins="\n".join(inbox.config.get("allowed_origins", [])),
                     chat_prechat=inbox.config.get("prechat", "off"),
                     chat_greeting=inbox.config.get("greeting", ""),
+                    chat_bot=inbox.config.get("bot", False),
                 )
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
@@ -126,6 +135,7 @@ class InboxForm(forms.Form):
                 "allowed_origins": data.get("chat_allowed_origins") or "",
                 "prechat": data.get("chat_prechat") or "off",
                 "greeting": data.get("chat_greeting") or "",
+                "bot": bool(data.get("chat_bot")),
             }
         if kind != Inbox.Kind.EMAIL:
             return {}

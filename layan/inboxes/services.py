@@ -273,8 +273,10 @@ def inbound_receive(
     if received.created_conversation and getattr(registry.adapter_for(inbox.kind), "live", False):
         from layan.routing.services import conversation_route
 
-        # A live chat needs a person now: straight to an available agent, or the queue.
-        conversation_route(conversation=received.conversation)
+        # A live chat needs a person now: straight to an available agent, or the queue; unless
+        # the answer bot replies first (it routes the chat when it hands off).
+        if not inbox.config.get("bot"):
+            conversation_route(conversation=received.conversation)
     status = InboundRaw.Status.DUPLICATE if received.duplicate else InboundRaw.Status.PROCESSED
     return status, received.conversation, "", received.message.pk
 

@@ -133,6 +133,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             "history": self._history,
             "identify": self._identify,
             "transcript": self._transcript,
+            "bot": self._bot_feedback,
         }.get(kind if isinstance(kind, str) else "")
         if handler is not None:
             await handler(content)
@@ -175,7 +176,16 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             conversation_ids=[received.conversation_id]
         )
         if received.waiting:
-            await self._send_queue(received.conversation_id)
+            reply = await database_sync_to_async(chat.chat_bot_turn)(
+                inbox=self.inbox, message_id=received.message["id"]
+            )
+            if reply is not None:
+                await self.channel_layer.group_send(
+                    groups.chat(received.conversation_id),
+                    {"type": "chat.event", "event": "message", "data": reply},
+                )
+            else:
+                await self._send_queue(received.conversation_id)
 
     async def _send_queue(self, conversation_id: int) -> None:
         state = await database_sync_to_async(chat.chat_queue_state)(conversation_id=conversation_id)
@@ -188,6 +198,17 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                     "wait_minutes": state.wait_minutes,
                 }
             )
+
+    async def _bot_feedback(self, content: dict[str, Any]) -> None:
+        message_id, answered = content.get("message"), content.get("answered")
+        if not isinstance(message_id, int) or not isinstance(answered, bool):
+            return
+        judged = await database_sync_to_async(chat.chat_bot_feedback)(
+            inbox=self.inbox, key=self.key, message_id=message_id, answered=answered
+        )
+        if judged and not answered:
+            for conversation_id in sorted(self.joined):
+                await self._send_queue(conversation_id)
 
     async def _typing(self, content: dict[str, Any]) -> None:
         for conversation_id in self.joined:

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -57,6 +58,14 @@ def email_inbox(cast: personas.Cast) -> Inbox:
     return inbox_create(
         workspace=cast.workspace, kind="email", name="Support email", address=INBOX_ADDRESS
     )
+
+
+@pytest.fixture
+def articles(cast: personas.Cast) -> list[Any]:
+    """Three published articles in en / id / zh-hans (layan/testing/helpcenter.py)."""
+    from layan.testing.helpcenter import publish_kb
+
+    return publish_kb(cast)
 
 
 @pytest.fixture

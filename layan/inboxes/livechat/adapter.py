@@ -42,6 +42,8 @@ class ChatConfig:
     prechat: str = "off"
     # Shown when the chat window opens; empty: a default greeting in the visitor's language.
     greeting: str = ""
+    # The answer bot replies first (from the help center) and hands off to a person.
+    bot: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatConfig:
@@ -62,7 +64,12 @@ class ChatConfig:
         greeting = str(data.get("greeting", "")).strip()
         if len(greeting) > 500:
             raise ValidationError(_("Keep the greeting under 500 characters."))
-        return cls(allowed_origins=cleaned, prechat=prechat, greeting=greeting)
+        return cls(
+            allowed_origins=cleaned,
+            prechat=prechat,
+            greeting=greeting,
+            bot=bool(data.get("bot", False)),
+        )
 
 
 def origin_normalize(origin: str) -> str:

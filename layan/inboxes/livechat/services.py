@@ -133,6 +133,12 @@ def message_payload(message: Message, *, with_files: bool = True) -> dict[str, A
             for attachment in (message.attachments.all() if with_files else [])
         ],
         "at": message.created_at.isoformat(),
+        # The bot's answer: the article it comes from (the widget offers "That answered it").
+        **(
+            {"article": {"title": message.headers.get("title", ""), "url": message.headers["url"]}}
+            if author == "bot" and message.headers.get("url")
+            else {}
+        ),
     }
 
 
@@ -395,3 +401,87 @@ def agent_mark_read(*, conversation_id: int) -> int:
     ):
         chat_push(conversation_id=conversation_id, event="read", data={"upto": upto})
     return upto
+
+
+def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
+    """With the bot on, answer a visitor's message in a chat no person has yet. Returns the
+    bot's message for the widget, or None (the bot is off, a person has the chat, or the bot
+    handed off: then the chat is routed to a person like any other)."""
+    from django.conf import settings
+
+    from layan.answerbot.services import Answer, answer
+    from layan.conversations.services import bot_reply_add, conversation_bot_outcome
+    from layan.routing.services import conversation_route
+
+    if not chat_config(inbox).bot:
+        return None
+    message = Message.objects.select_related("conversation__workspace").get(
+        pk=message_id, inbox=inbox
+    )
+    conversation = message.conversation
+    if (
+        message.author_kind != Message.Author.CUSTOMER
+        or conversation.assignee_id is not None
+        or conversation.status not in Conversation.OPEN_STATUSES
+        or conversation.events.filter(kind="bot", data__action="handed_off").exists()
+        or Message.objects.filter(conversation=conversation, headers__answers=message.pk).exists()
+    ):
+        return None
+    result = answer(
+        question=message.text,
+        workspace=conversation.workspace,
+        language=conversation.language or None,
+        channel="chat",
+    )
+    if not isinstance(result, Answer):
+        conversation_bot_outcome(
+            conversation=conversation, action="handed_off", reason=result.reason
+        )
+        conversation_route(conversation=conversation)
+        return None
+    translation = result.translation
+    url = settings.BASE_URL + reverse(
+        "helpcenter:article", args=[translation.language, result.article.pk, translation.slug]
+    )
+    reply = bot_reply_add(
+        conversation=conversation,
+        text=f"{result.passage}\n\n{translation.title}: {url}",
+        headers={
+            "answers": message.pk,
+            "article": result.article.pk,
+            "title": translation.title,
+            "url": url,
+            "confidence": round(result.confidence, 3),
+        },
+    )
+    return message_payload(reply, with_files=False)
+
+
+def chat_bot_feedback(*, inbox: Inbox, key: str, message_id: int, answered: bool) -> bool:
+    """The visitor pressed "That answered it" (the chat is solved by the bot) or "Talk to a
+    person" (routed to an agent). Returns False for a message that is not theirs to judge."""
+    from layan.conversations.services import conversation_bot_outcome
+    from layan.routing.services import conversation_route
+
+    message = (
+        Message.objects.filter(
+            pk=message_id,
+            author_kind=Message.Author.BOT,
+            conversation__in=visitor_conversations(inbox=inbox, key=key),
+        )
+        .select_related("conversation")
+        .first()
+    )
+    if message is None:
+        return False
+    conversation = message.conversation
+    if conversation.events.filter(kind="bot", data__action__in=["resolved", "handed_off"]).exists():
+        return False
+    if answered:
+        conversation_bot_outcome(conversation=conversation, action="resolved")
+    else:
+        conversation_bot_outcome(
+            conversation=conversation, action="handed_off", reason="asked_for_person"
+        )
+        conversation_route(conversation=conversation)
+    return True

@@ -65,6 +65,10 @@ def widget_strings() -> dict[str, str]:
         "you": _("You"),
         "messages": _("Chat messages"),
         "required": _("Please fill in this field."),
+        "answered": _("That answered it"),
+        "person": _("Talk to a person"),
+        "glad": _("Glad we could help!"),
+        "connecting": _("Connecting you with a person…"),
     }
 
 

@@ -321,6 +321,7 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
         "allowed_origins": ["https://toko.example", "http://127.0.0.1:8001"],
         "prechat": "required",
         "greeting": "Halo! Ada yang bisa dibantu?",
+        "bot": False,
     }
     page = iris.get(f"/desk/settings/inboxes/{inbox.pk}/").content.decode()
     assert 'data-workspace="toko-test"' in page

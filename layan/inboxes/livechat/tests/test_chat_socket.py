@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -176,4 +177,104 @@ async def test_a_flood_of_frames_is_refused(cast: Cast, chat_inbox: Inbox) -> No
         await visitor.send_json_to({"type": "ping"})
     frames = [await visitor.receive_json_from(timeout=3) for _ in range(45)]
     assert {"type": "error", "error": "rate", "client_id": None} in frames
+    await visitor.disconnect()
+
+
+async def test_a_visitor_asks_for_the_transcript_by_email(cast: Cast, chat_inbox: Inbox) -> None:
+    from django.core import mail
+
+    from layan.core.worker import run_tasks_now
+
+    mail.outbox = []
+    visitor = visitor_socket()
+    await connected(visitor)
+    await visitor.send_json_to({"type": "message", "client_id": "m1", "text": "Ukuran M ada?"})
+    conversation = (await next_of(visitor, "ack"))["message"]["conversation"]
+    await sync_to_async(reply_send)(
+        conversation=await Conversation.objects.aget(pk=conversation),
+        agent=cast.alice,
+        text="Ada, kak.",
+    )
+    await visitor.send_json_to({"type": "transcript", "email": "Rina@example.com"})
+    assert (await next_of(visitor, "transcript"))["email"] == "Rina@example.com"
+    await sync_to_async(run_tasks_now)()
+    transcripts = [m for m in mail.outbox if m.to == ["rina@example.com"]]
+    assert len(transcripts) == 1
+    assert transcripts[0].subject == "Chat Anda dengan Toko Test"
+    assert "Ukuran M ada?" in str(transcripts[0].body)
+    assert "Alice Agent:\nAda, kak." in str(transcripts[0].body)
+    await visitor.disconnect()
+
+
+async def test_the_bot_answers_first_and_hands_off_when_asked(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any]
+) -> None:
+    await sync_to_async(accounts.agent_set_availability)(
+        agent=cast.alice, availability="online", source="login", actor=cast.alice
+    )
+    await sync_to_async(inbox_update)(
+        inbox=chat_inbox, name=chat_inbox.name, address="",
+        config={"bot": True}, team=None, is_active=True,
+    )  # fmt: skip
+    visitor = visitor_socket()
+    await connected(visitor)
+    # A question the help center answers: the bot replies with the passage and the article,
+    await visitor.send_json_to(
+        {"type": "message", "client_id": "q1", "text": "How long does a refund take?"}
+    )
+    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
+    reply = await next_of(visitor, "message")
+    while reply["message"]["author"] != "bot":
+        reply = await next_of(visitor, "message")
+    bot = reply["message"]
+    assert bot["text"].startswith("Refunds reach your bank account within 3 to 7 working days.")
+    assert bot["article"]["title"] == "How long does a refund take?"
+    assert bot["article"]["url"].startswith("http://127.0.0.1:8000/en/")
+    # and nobody is bothered yet.
+    conversation = await Conversation.objects.aget(pk=conversation_id)
+    assert conversation.assignee_id is None
+    # The visitor wants a person after all: the chat goes to Alice, with the bot's exchange in it.
+    await visitor.send_json_to({"type": "bot", "message": bot["id"], "answered": False})
+    for _ in range(50):
+        conversation = await Conversation.objects.aget(pk=conversation_id)
+        if conversation.assignee_id:
+            break
+        await asyncio.sleep(0.05)
+    assert conversation.assignee_id == cast.alice.pk
+    kinds = [e async for e in conversation.events.filter(kind="bot").values_list("data", flat=True)]
+    assert [e["action"] for e in kinds] == ["answered", "handed_off"]
+    assert kinds[1]["reason"] == "asked_for_person"
+    await visitor.disconnect()
+
+
+async def test_that_answered_it_solves_the_chat_without_a_person(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any]
+) -> None:
+    await sync_to_async(inbox_update)(
+        inbox=chat_inbox, name=chat_inbox.name, address="",
+        config={"bot": True}, team=None, is_active=True,
+    )  # fmt: skip
+    visitor = visitor_socket()
+    await connected(visitor)
+    await visitor.send_json_to(
+        {"type": "message", "client_id": "q1", "text": "Berapa lama pengembalian dana?"}
+    )
+    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
+    bot = await next_of(visitor, "message")
+    while bot["message"]["author"] != "bot":
+        bot = await next_of(visitor, "message")
+    assert "3 sampai 7 hari kerja" in bot["message"]["text"]
+    await visitor.send_json_to({"type": "bot", "message": bot["message"]["id"], "answered": True})
+    for _ in range(50):
+        conversation = await Conversation.objects.aget(pk=conversation_id)
+        if conversation.status == "solved":
+            break
+        await asyncio.sleep(0.05)
+    assert (conversation.status, conversation.assignee_id) == ("solved", None)
+    # A question the bot cannot answer is handed to a person (here: nobody online, so it waits).
+    await visitor.send_json_to(
+        {"type": "message", "client_id": "q2", "text": "Do you sell garden furniture in Bali?"}
+    )
+    queue = await next_of(visitor, "queue")
+    assert queue["position"] == 1
     await visitor.disconnect()

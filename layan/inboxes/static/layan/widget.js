@@ -83,6 +83,9 @@
     ".msg .who{display:block;font-size:11px;color:#6b7280;margin-bottom:2px}",
     ".msg.pending{opacity:.6}",
     ".msg a{color:inherit}",
+    ".msg .article{display:block;margin-top:6px;font-weight:600}",
+    ".bot-actions{display:flex;gap:6px;margin-top:8px;flex-wrap:wrap}",
+    ".bot-actions button{border:1px solid var(--brand);background:#fff;color:#111827;border-radius:14px;padding:4px 10px;cursor:pointer;font-size:13px}",
     ".msg img{max-width:100%;border-radius:6px;display:block;margin-top:4px}",
     ".meta{font-size:11px;color:#6b7280;align-self:flex-end}",
     ".note{font-size:13px;color:#374151;background:#eef2ff;border-radius:8px;padding:8px 10px}",
@@ -212,7 +215,20 @@
     if (message.id) node.setAttribute("data-id", message.id);
     var who = message.author === "visitor" ? t("you") : (message.name || state.welcome.name);
     node.appendChild(el("span", { class: "who", text: who }));
-    if (message.text) node.appendChild(document.createTextNode(message.text));
+    var text = message.text || "";
+    if (message.article && text.slice(-message.article.url.length) === message.article.url) {
+      text = text.slice(0, text.lastIndexOf("\n\n"));
+    }
+    if (text) node.appendChild(document.createTextNode(text));
+    if (message.article) {
+      node.appendChild(el("a", { class: "article", href: message.article.url, target: "_blank", rel: "noopener", text: message.article.title }));
+      if (!state.botDone) {
+        node.appendChild(el("div", { class: "bot-actions" }, [
+          el("button", { type: "button", class: "answered", text: t("answered"), onclick: function () { botFeedback(message.id, true); } }),
+          el("button", { type: "button", class: "person", text: t("person"), onclick: function () { botFeedback(message.id, false); } })
+        ]));
+      }
+    }
     (message.files || []).forEach(function (file) {
       var url = base + file.url;
       if (/^image\/(png|jpe?g|gif|webp)$/.test(file.type)) {
@@ -238,6 +254,12 @@
     log.scrollTop = log.scrollHeight;
     if (message.author !== "visitor") markRead();
     refreshMode();
+  }
+  function botFeedback(id, answered) {
+    state.botDone = true;
+    Array.prototype.forEach.call(log.querySelectorAll(".bot-actions"), function (node) { node.remove(); });
+    send({ type: "bot", message: id, answered: answered });
+    note(answered ? t("glad") : t("connecting"));
   }
   function showPending(item) {
     if (log.querySelector('[data-client-id="' + item.client_id + '"]')) return;
