@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -17,6 +18,7 @@ from layan.accounts import services as accounts
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import reply_send
 from layan.core.worker import run_tasks_now
+from layan.customers.models import Identity
 from layan.inboxes.livechat.services import visitor_is_present
 from layan.inboxes.models import Inbox
 from layan.testing.fixtures import AsgiServer, free_port
@@ -156,3 +158,47 @@ def test_when_nobody_is_online_the_visitor_leaves_a_message_and_gets_the_reply(
     again = context.new_page()
     open_widget(again, shop)
     expect(again.locator("#layan-chat .msg.agent")).to_contain_text("Stok XL tinggal 3")
+
+
+def test_the_bot_answers_in_the_widget_and_the_visitor_says_it_helped(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any], new_page: NewPage, shop: str
+) -> None:
+    chat_inbox.config = {**chat_inbox.config, "bot": True}
+    chat_inbox.save(update_fields=["config"])
+    visitor = new_page()
+    open_widget(visitor, shop)
+    visitor.get_by_label("Tulis pesan…").fill("Berapa lama pengembalian dana?")
+    visitor.keyboard.press("Enter")
+    bot = visitor.locator("#layan-chat .msg.bot")
+    expect(bot).to_contain_text("3 sampai 7 hari kerja")
+    expect(bot.locator("a.article")).to_have_text("Berapa lama pengembalian dana?")
+    bot.get_by_role("button", name="Sudah terjawab").click()
+    expect(visitor.locator("#layan-chat .log")).to_contain_text("Senang bisa membantu!")
+    expect(bot.get_by_role("button")).to_have_count(0)
+    conversation = Conversation.objects.get()
+    deadline = time.monotonic() + 5
+    while conversation.status != "solved" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        conversation.refresh_from_db()
+    assert (conversation.status, conversation.assignee_id) == ("solved", None)
+
+
+def test_when_the_bot_hands_off_and_nobody_is_online_the_visitor_leaves_an_email(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any], new_page: NewPage, shop: str
+) -> None:
+    chat_inbox.config = {**chat_inbox.config, "bot": True}
+    chat_inbox.save(update_fields=["config"])
+    visitor = new_page()
+    open_widget(visitor, shop)
+    visitor.get_by_label("Tulis pesan…").fill("Apakah ada toko offline di Bali?")
+    visitor.keyboard.press("Enter")
+    visitor.get_by_label("Email").fill("wayan@example.com")
+    visitor.locator("#layan-chat form.form").get_by_role("button", name="Kirim").click()
+    expect(visitor.get_by_label("Tulis pesan…")).to_be_visible()
+    conversation = Conversation.objects.get()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not Identity.objects.filter(kind="email").exists():
+        time.sleep(0.05)
+    conversation.refresh_from_db()
+    assert conversation.customer.email == "wayan@example.com"
+    assert conversation.events.filter(kind="bot", data__action="handed_off").exists()

@@ -69,6 +69,7 @@ def widget_strings() -> dict[str, str]:
         "person": _("Talk to a person"),
         "glad": _("Glad we could help!"),
         "connecting": _("Connecting you with a person…"),
+        "contact_intro": _("Nobody is online right now. Leave your email and we'll reply there."),
     }
 
 
@@ -88,6 +89,7 @@ def welcome(
         "colour": workspace.brand_colour,
         "greeting": greeting,
         "prechat": config.prechat,
+        "bot": config.bot,
         "online": state.online,
         "reply_by": state.reply_by.isoformat() if state.reply_by else None,
         "max_file_mb": MAX_UPLOAD_BYTES // (1024 * 1024),

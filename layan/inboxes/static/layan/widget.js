@@ -333,16 +333,17 @@
     form.innerHTML = "";
     form.setAttribute("data-kind", kind);
     var offline = kind === "offline";
-    form.appendChild(el("p", { class: "note", text: offline ? t("offline_intro") : t("prechat_intro") }));
+    var intro = { offline: "offline_intro", prechat: "prechat_intro", contact: "contact_intro" }[kind];
+    form.appendChild(el("p", { class: "note", text: t(intro) }));
     if (offline && state.welcome.reply_by) {
       form.appendChild(el("p", { class: "note reply-by", text: t("reply_by", { time: when(state.welcome.reply_by) }) }));
     }
-    var required = offline || state.welcome.prechat === "required";
+    var required = offline || (kind === "prechat" && state.welcome.prechat === "required");
     form.appendChild(field("name", "text", required));
-    form.appendChild(field("email", "email", required));
+    form.appendChild(field("email", "email", required || kind === "contact"));
     if (offline) form.appendChild(field("message", "textarea", true));
     form.appendChild(el("p", { class: "error", role: "alert" }));
-    form.appendChild(el("button", { type: "submit", class: "send", text: offline ? t("leave") : t("start") }));
+    form.appendChild(el("button", { type: "submit", class: "send", text: offline ? t("leave") : kind === "contact" ? t("send") : t("start") }));
   }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -360,19 +361,22 @@
       queue({ client_id: uid(), text: values.message });
     } else if (values.email || values.name) {
       send({ type: "identify", name: values.name, email: values.email });
+      if (form.getAttribute("data-kind") === "contact" && state.welcome.reply_by) {
+        note(t("reply_by", { time: when(state.welcome.reply_by) }));
+      }
     }
     form.hidden = true;
     refreshMode(true);
   });
   function refreshMode(keepForm) {
     if (!state.welcome) return;
-    var offlineForm = !state.online && !hasChat() && !state.left;
+    var offlineForm = !state.online && !hasChat() && !state.left && !state.welcome.bot;
     var prechat = state.online && !hasChat() && state.welcome.prechat !== "off" && !state.identity;
     if (!keepForm && (offlineForm || prechat) && form.hidden) {
       buildForm(offlineForm ? "offline" : "prechat");
       form.hidden = false;
     }
-    if (!offlineForm && !prechat) form.hidden = true;
+    if (!offlineForm && !prechat && form.getAttribute("data-kind") !== "contact") form.hidden = true;
     compose.hidden = !form.hidden;
     tools.hidden = !hasChat();
   }
@@ -444,7 +448,14 @@
       if (old) old.remove();
       var text = t("queue", { position: frame.position }) + " " +
         (frame.wait_minutes ? t("wait", { minutes: frame.wait_minutes }) : t("wait_unknown"));
-      if (state.online) note(text, "queue");
+      if (state.online) {
+        note(text, "queue");
+      } else if (!state.identity) {
+        // Handed to a person while nobody is online: ask where to send the answer.
+        buildForm("contact");
+        form.hidden = false;
+        compose.hidden = true;
+      }
     } else if (frame.type === "transcript") {
       note(t("transcript_sent", { email: frame.email }));
     } else if (frame.type === "error" && frame.error !== "rate" && frame.error !== "empty") {
