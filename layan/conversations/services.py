@@ -456,19 +456,23 @@ def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
     if not text:
         raise ValidationError(_("Write a note first."))
     with transaction.atomic():
-        message = Message.objects.create(
-            conversation=conversation,
-            inbox_id=conversation.inbox_id,
-            direction=Message.Direction.INTERNAL,
-            author_kind=Message.Author.AGENT,
-            author_agent=agent,
-            is_note=True,
-            text=text,
-        )
-        Conversation.objects.filter(pk=conversation.pk).update(
-            message_count=F("message_count") + 1, last_activity_at=timezone.now()
-        )
-        _publish("message.created", conversation, message=message.pk)
+        return _note_create(conversation=conversation, agent=agent, text=text)
+
+
+def _note_create(*, conversation: Conversation, agent: User, text: str) -> Message:
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Message.Direction.INTERNAL,
+        author_kind=Message.Author.AGENT,
+        author_agent=agent,
+        is_note=True,
+        text=text,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        message_count=F("message_count") + 1, last_activity_at=timezone.now()
+    )
+    _publish("message.created", conversation, message=message.pk)
     return message
 
 
@@ -597,6 +601,8 @@ class Changes:
     team: Team | None = None
     no_team: bool = False
     tags: list[str] | None = None
+    # An internal note that goes with the change (a transfer's hand-over).
+    note: str = ""
 
 
 def conversation_update(
@@ -643,6 +649,8 @@ def conversation_update(
         if changes.tags is not None:
             _set_tags(conversation=conversation, names=changes.tags, actor=actor)
         conversation.save()
+        if changes.note.strip():
+            _note_create(conversation=conversation, agent=actor, text=changes.note.strip())
         _publish("conversation.updated", conversation)
     return conversation
 

@@ -200,6 +200,7 @@ def update(request: HttpRequest, number: int) -> HttpResponse:
             else None,
             no_team=team_id == "",
             tags=list(post.get("tags", "").split(",")) if "tags" in post else None,
+            note=post.get("note", "")[:5000],
         )
         services.conversation_update(conversation=item, actor=agent, changes=changes)
         messages.success(request, _("Conversation updated."))

@@ -176,11 +176,18 @@ def test_reply_note_and_sidebar_edits_from_the_page(
             "assignee": olga.pk,
             "team": "",
             "tags": "vip, late",
+            "note": "Olga, the customer prefers WhatsApp after 5 pm.",
         },
     )
 
     conversation.refresh_from_db()
-    note, reply = conversation.messages.filter(author_kind="agent").order_by("id")
+    note, reply, handover = conversation.messages.filter(author_kind="agent").order_by("id")
+    # The transfer's hand-over note is an internal note from Alice.
+    assert (handover.is_note, handover.author_agent, handover.text) == (
+        True,
+        alice,
+        "Olga, the customer prefers WhatsApp after 5 pm.",
+    )
     assert (note.is_note, note.direction, note.delivery) == (True, "internal", "")
     assert (reply.direction, reply.delivery) == ("out", Message.Delivery.QUEUED)
     assert reply.text == "We are on it.\n\nAlice Agent\nToko Test"
