@@ -79,6 +79,7 @@ class InboxForm(forms.Form):
             ("required", _("Yes, required")),
         ],
         initial="off",
+        required=False,
     )
     chat_bot = forms.BooleanField(
         label=_("The answer bot replies first"),
