@@ -8,6 +8,7 @@ from layan.core import views as core_views
 
 urlpatterns = [
     path("", include("layan.inboxes.livechat.urls")),
+    path("", include("layan.inboxes.webform.urls")),
     path("", include("layan.knowledge.urls")),
     path("desk/", include("layan.accounts.desk_urls")),
     path("desk/", include("layan.accounts.urls")),

@@ -84,12 +84,16 @@ CONVERSATIONS = [
 ]
 
 
-def load_chat(workspace: Workspace) -> None:
-    """The website chat (try it at /chat/<workspace>/preview/)."""
+def load_web_channels(workspace: Workspace) -> None:
+    """The website chat (try it at /chat/<workspace>/preview/) and the contact form."""
+    care = Team.objects.filter(workspace=workspace).order_by("id").first()
     if not Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.CHAT).exists():
-        care = Team.objects.filter(workspace=workspace).order_by("id").first()
         inbox_services.inbox_create(
             workspace=workspace, kind="chat", name="Website chat", team=care
+        )
+    if not Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.WEBFORM).exists():
+        inbox_services.inbox_create(
+            workspace=workspace, kind="webform", name="Contact form", team=care
         )
 
 

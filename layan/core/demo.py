@@ -31,7 +31,7 @@ STEPS: list[Callable[[Workspace], None]] = [
     knowledge_demo.load_knowledge,
     knowledge_demo.load_shipping_policy,
     conversations_demo.load_conversations,
-    conversations_demo.load_chat,
+    conversations_demo.load_web_channels,
 ]
 
 

@@ -20,6 +20,7 @@ class Inbox(models.Model):
     class Kind(models.TextChoices):
         EMAIL = "email", _("Email")
         CHAT = "chat", _("Live chat")
+        WEBFORM = "webform", _("Web form")
         PHONE = "phone", _("Phone and walk-in")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="inboxes")

@@ -39,8 +39,14 @@ def adapters() -> dict[str, Adapter]:
     from layan.inboxes.email.adapter import EmailAdapter
     from layan.inboxes.livechat.adapter import ChatAdapter
     from layan.inboxes.phone.adapter import PhoneAdapter
+    from layan.inboxes.webform.adapter import WebformAdapter
 
-    return {"email": EmailAdapter(), "chat": ChatAdapter(), "phone": PhoneAdapter()}
+    return {
+        "email": EmailAdapter(),
+        "chat": ChatAdapter(),
+        "webform": WebformAdapter(),
+        "phone": PhoneAdapter(),
+    }
 
 
 def adapter_for(kind: str) -> Adapter:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,10 +50,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def contact(request: HttpRequest) -> HttpResponse:
+    return contact_page(request)
+
+
+def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -> HttpResponse:
+    """The ways to reach a person, with the contact form when the workspace has a web form."""
+    from layan.inboxes.webform.forms import ContactForm
+    from layan.inboxes.webform.views import webform_inbox
+
     workspace = _workspace(request)
     if workspace is None:
         return _not_set_up(request)
-    return render(request, "helpcenter/contact.html", {"channels": _channels(workspace)})
+    has_form = webform_inbox(workspace) is not None
+    return render(
+        request,
+        "helpcenter/contact.html",
+        {
+            "channels": _channels(workspace),
+            "form": (form or ContactForm()) if has_form else None,
+        },
+        status=status,
+    )
 
 
 def category(request: HttpRequest, slug: str) -> HttpResponse:

@@ -99,27 +99,45 @@ class EmailAdapter:
 
     def send(self, *, message: Any) -> None:
         config = EmailConfig.from_dict(message.inbox.config or {})
-        email = build_email(message, config)
-        try:
-            connection = (
-                smtp_connection(config, alias=f"inbox-{message.inbox_id}")
-                if config.smtp_host
-                else mailers.default
-            )
-            connection.send_messages([email])
-        except smtplib.SMTPRecipientsRefused as error:
-            raise DeliveryError(f"Recipient refused: {error.recipients}", permanent=True) from error
-        except smtplib.SMTPResponseException as error:
-            text = (
-                error.smtp_error.decode(errors="replace")
-                if isinstance(error.smtp_error, bytes)
-                else str(error.smtp_error)
-            )
-            raise DeliveryError(
-                f"SMTP {error.smtp_code}: {text}", permanent=500 <= error.smtp_code < 600
-            ) from error
-        except (TimeoutError, OSError, smtplib.SMTPException) as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        send_email(build_email(message, config), config, alias=f"inbox-{message.inbox_id}")
+
+
+def send_email_via_inbox(message: Any) -> None:
+    """An agent's reply by email for a channel that answers by email (a web form, a chat
+    visitor who left): through the workspace's email inbox, so the customer's answer comes back
+    into the same conversation; the install's default mailer when there is none."""
+    from layan.inboxes.models import Inbox
+
+    inbox = (
+        Inbox.objects.filter(
+            workspace_id=message.conversation.workspace_id, kind=Inbox.Kind.EMAIL, is_active=True
+        )
+        .order_by("id")
+        .first()
+    )
+    config = EmailConfig.from_dict(inbox.config if inbox else {})
+    email = build_email(message, config, inbox=inbox or message.inbox)
+    send_email(email, config, alias=f"inbox-{inbox.pk if inbox else 'default'}")
+
+
+def send_email(email: EmailMultiAlternatives, config: EmailConfig, *, alias: str) -> None:
+    """Send through the inbox's SMTP server (or the default mailer); failures as DeliveryError."""
+    try:
+        connection = smtp_connection(config, alias=alias) if config.smtp_host else mailers.default
+        connection.send_messages([email])
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError(f"Recipient refused: {error.recipients}", permanent=True) from error
+    except smtplib.SMTPResponseException as error:
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        raise DeliveryError(
+            f"SMTP {error.smtp_code}: {text}", permanent=500 <= error.smtp_code < 600
+        ) from error
+    except (TimeoutError, OSError, smtplib.SMTPException) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}") from error
 
 
 def smtp_connection(config: EmailConfig, *, alias: str) -> EmailBackend:

@@ -98,12 +98,12 @@ def chat_subject(text: str) -> str:
     return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
-def _text(data: dict[str, Any], key: str, limit: int) -> str:
+def text_field(data: dict[str, Any], key: str, limit: int) -> str:
     value = data.get(key, "")
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def _files(data: dict[str, Any]) -> list[InboundAttachment]:
+def files_field(data: dict[str, Any]) -> list[InboundAttachment]:
     files = data.get("files") or []
     if not isinstance(files, list):
         raise ValueError("files must be a list")
@@ -117,8 +117,8 @@ def _files(data: dict[str, Any]) -> list[InboundAttachment]:
             raise ValueError(f"a file is not valid base64: {error}") from None
         attachments.append(
             InboundAttachment(
-                filename=_text(item, "name", 255) or "file",
-                content_type=_text(item, "type", 120) or "application/octet-stream",
+                filename=text_field(item, "name", 255) or "file",
+                content_type=text_field(item, "type", 120) or "application/octet-stream",
                 content=content,
             )
         )
@@ -142,33 +142,33 @@ class ChatAdapter:
             raise ValueError(f"not a chat message: {error}") from None
         if not isinstance(data, dict):
             raise ValueError("not a chat message: expected an object")
-        visitor = _text(data, "visitor", 64)
-        client_id = _text(data, "client_id", 64)
+        visitor = text_field(data, "visitor", 64)
+        client_id = text_field(data, "client_id", 64)
         if not visitor or not client_id:
             raise ValueError("a chat message needs a visitor and a client id")
-        text = _text(data, "text", MAX_TEXT)
-        attachments = _files(data)
+        text = text_field(data, "text", MAX_TEXT)
+        attachments = files_field(data)
         if not text and not attachments:
             raise ValueError("an empty chat message")
         headers = {
             key: value
             for key in ("page_url", "referrer", "user_agent", "browser_language")
-            if (value := _text(data, key, 500))
+            if (value := text_field(data, key, 500))
         }
-        email = _text(data, "email", 254)
+        email = text_field(data, "email", 254)
         if email:
             headers["email"] = email
         return InboundMessage(
             external_id=f"chat:{visitor}:{client_id}",
             identity_kind="visitor",
             sender_address=visitor,
-            sender_name=_text(data, "name", 160),
+            sender_name=text_field(data, "name", 160),
             subject=chat_subject(text or attachments[0].filename),
             text=text,
             full_text=text,
             attachments=attachments,
             headers=headers,
-            language=_text(data, "language", 10),
+            language=text_field(data, "language", 10),
             continues_latest=True,
         )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layan.conversations.models import Conversation, Message
-from layan.inboxes.email.adapter import EmailConfig, build_email, smtp_connection
+from layan.inboxes.email.adapter import send_email_via_inbox
 from layan.inboxes.models import Inbox
 
 
@@ -24,8 +24,7 @@ def _email_inbox(workspace_id: int) -> Inbox | None:
 
 
 def chat_reply_email(*, message_id: int) -> str:
-    """Send one agent chat reply by email, through the workspace's email inbox when it has
-    one (so the customer's answer comes back into the same conversation)."""
+    """Send one agent chat reply by email (to a visitor who left the page)."""
     message = Message.objects.select_related(
         "conversation__customer", "conversation__workspace", "inbox", "author_agent"
     ).get(pk=message_id)
@@ -35,15 +34,7 @@ def chat_reply_email(*, message_id: int) -> str:
         return "already emailed"
     if not message.conversation.customer.email:
         return "no address"
-    inbox = _email_inbox(message.conversation.workspace_id)
-    config = EmailConfig.from_dict(inbox.config if inbox else {})
-    email = build_email(message, config, inbox=inbox or message.inbox)
-    connection = (
-        smtp_connection(config, alias=f"inbox-{inbox.pk}")
-        if inbox and config.smtp_host
-        else mailers.default
-    )
-    connection.send_messages([email])
+    send_email_via_inbox(message)
     Message.objects.filter(pk=message.pk).update(
         headers={**message.headers, "emailed": timezone.now().isoformat()}
     )

@@ -1,0 +1,80 @@
+"""The web contact form: a submitted form in, replies out by email.
+
+The form's payload (stored raw first, like every channel):
+
+    {"form_id": "<id the page gave this form>", "name": "...", "email": "...",
+     "subject": "...", "message": "...", "language": "id", "page_url": "...",
+     "suggested": [<article ids the form suggested before it was sent anyway>],
+     "files": [{"name": "...", "type": "...", "data": "<base64>"}]}
+
+A form sent twice (a double click, a reload) carries the same form id: one message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from layan.inboxes.livechat.adapter import MAX_TEXT, chat_subject, files_field, text_field
+from layan.inboxes.types import InboundMessage
+
+
+class WebformAdapter:
+    kind = "webform"
+    can_send = True
+
+    def parse_inbound(self, payload: bytes) -> InboundMessage:
+        try:
+            data = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"not a form: {error}") from None
+        if not isinstance(data, dict):
+            raise ValueError("not a form: expected an object")
+        form_id = text_field(data, "form_id", 64)
+        email = text_field(data, "email", 254).lower()
+        text = text_field(data, "message", MAX_TEXT)
+        if not form_id or not text:
+            raise ValueError("a form needs an id and a message")
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValueError(f"not an email address: {email!r}") from None
+        suggested = data.get("suggested") or []
+        headers: dict[str, Any] = {
+            key: value for key in ("page_url",) if (value := text_field(data, key, 500))
+        }
+        if isinstance(suggested, list) and suggested:
+            # Shown articles did not answer it: "submitted anyway" (deflection reports).
+            headers["suggested"] = [int(i) for i in suggested[:10] if str(i).isdigit()]
+        subject = text_field(data, "subject", 255)
+        return InboundMessage(
+            external_id=f"webform:{form_id}",
+            identity_kind="email",
+            sender_address=email,
+            sender_name=text_field(data, "name", 160),
+            subject=subject or chat_subject(text),
+            text=text,
+            full_text=text,
+            attachments=files_field(data),
+            headers=headers,
+            language=text_field(data, "language", 10),
+        )
+
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        if config:
+            raise ValidationError(_("A web form inbox has no settings."))
+        return {}
+
+    def new_external_id(self, *, conversation: Any) -> str:
+        token = get_random_string(20, "abcdefghijklmnopqrstuvwxyz0123456789")
+        return f"layan.{conversation.number}.{token}@form.layan.invalid"
+
+    def send(self, *, message: Any) -> None:
+        from layan.inboxes.email.adapter import send_email_via_inbox
+
+        send_email_via_inbox(message)

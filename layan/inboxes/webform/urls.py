@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from layan.inboxes.webform import views
+
+urlpatterns = [
+    path("contact/send/", views.contact_send, name="contact_send"),
+    path("contact/suggest/", views.contact_suggest, name="contact_suggest"),
+    path("contact/thanks/<str:token>/", views.contact_thanks, name="contact_thanks"),
+]
