@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "layan.inboxes",
     "layan.conversations",
     "layan.routing",
+    "layan.automations",
     "layan.knowledge",
     "layan.search",
     "layan.answerbot",

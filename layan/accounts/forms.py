@@ -45,6 +45,7 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
             "languages",
             "reply_within_minutes",
             "reply_signature",
+            "acknowledge_requests",
         ]
         widgets = {
             "brand_colour": forms.TextInput(attrs={"type": "color"}),

@@ -65,6 +65,14 @@ class Workspace(models.Model):
             " {{ workspace.name }}."
         ),
     )
+    acknowledge_requests = models.BooleanField(
+        _("acknowledge new requests by email"),
+        default=True,
+        help_text=_(
+            "“We got your message”: its number, your support hours, when to expect a reply, and "
+            "articles the answer bot is confident about. Never sent to automatic mail."
+        ),
+    )
     created_at = models.DateTimeField(default=djtz.now)
 
     class Meta:

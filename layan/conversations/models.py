@@ -234,6 +234,7 @@ class ConversationEvent(models.Model):
         UNMERGED = "unmerged", _("Customer merge undone")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
         BOT = "bot", _("Answer bot")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from layan.automations.services import on_conversation_created
 from layan.core.events import Event
 from layan.realtime import push
 from layan.routing.services import on_capacity_change
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "agent.availability_changed": [push.to_workspace_agents, on_capacity_change],
-    "conversation.created": [push.to_workspace_agents],
+    "conversation.created": [push.to_workspace_agents, on_conversation_created],
     "conversation.updated": [push.to_workspace_agents, on_capacity_change],
     "conversation.read": [push.to_conversation_desks],
     "message.created": [push.to_workspace_agents],

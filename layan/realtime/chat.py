@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.http.request import validate_host
 
@@ -24,6 +23,7 @@ from layan.inboxes.livechat.tasks import chat_transcript_task
 from layan.inboxes.livechat.widget import visitor_language, welcome
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
+from layan.realtime.consumers import JsonConsumer
 
 # At most this many frames per window from one socket (typing is throttled by the widget).
 RATE_FRAMES = 40
@@ -36,7 +36,7 @@ def _str(content: dict[str, Any], key: str, limit: int = 500) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-class VisitorConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class VisitorConsumer(JsonConsumer):
     inbox: Inbox
     key: str
     language: str

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from uvicorn.protocols.utils import ClientDisconnected
 
 from layan.accounts import services
 from layan.accounts.models import User
@@ -15,7 +17,16 @@ from layan.inboxes.models import Inbox
 from layan.realtime import groups, presence, push
 
 
-class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        # The browser may be gone while a frame is on its way (a closed tab, a dropped
+        # network). The server raises on send; swallowed, the consumer goes on to its
+        # disconnect and cleans up (presence, groups) instead of dying mid-handler.
+        with contextlib.suppress(ClientDisconnected):
+            await super().send_json(content, close=close)
+
+
+class DeskConsumer(JsonConsumer):
     """An agent's desk tab: receives workspace events, sends heartbeats that keep presence,
     and says which conversation it has open (and when its agent types) for collision warnings."""
 

@@ -13,7 +13,7 @@ from layan.core.worker import run_tasks_now
 from layan.inboxes import services
 from layan.inboxes.email.imap import inbox_poll
 from layan.knowledge import services as knowledge
-from layan.testing.mail import INBOX_ADDRESS, customer_email
+from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
 from layan.testing.mailserver import PASSWORD as MAIL_PASSWORD
 from layan.testing.mailserver import Dovecot, SmtpRelay
 from layan.testing.personas import PASSWORD, Cast
@@ -66,7 +66,7 @@ def test_a_customer_email_is_answered_from_the_desk_and_the_thread_continues(
     expect(page.locator(".message-out")).to_contain_text("A new kettle ships today.")
 
     run_tasks_now()
-    (received,) = dovecot.messages("carl@example.com")
+    (received,) = without_acknowledgements(dovecot.messages("carl@example.com"))
     assert b"In-Reply-To: <kettle@example.com>" in received
     reply = Message.objects.get(direction="out")
     assert reply.delivery == Message.Delivery.SENT

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -120,7 +120,7 @@ def send_email_via_inbox(message: Any) -> None:
     send_email(email, config, alias=f"inbox-{inbox.pk if inbox else 'default'}")
 
 
-def send_email(email: EmailMultiAlternatives, config: EmailConfig, *, alias: str) -> None:
+def send_email(email: EmailMessage, config: EmailConfig, *, alias: str) -> None:
     """Send through the inbox's SMTP server (or the default mailer); failures as DeliveryError."""
     try:
         connection = smtp_connection(config, alias=alias) if config.smtp_host else mailers.default

@@ -19,7 +19,7 @@ from layan.inboxes.email.imap import inbox_poll
 from layan.inboxes.email.smtpd import controller
 from layan.inboxes.models import Inbox
 from layan.testing.fixtures import free_port
-from layan.testing.mail import INBOX_ADDRESS, customer_email
+from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
 from layan.testing.mailserver import PASSWORD, Dovecot, SmtpRelay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,7 +133,7 @@ def test_a_reply_reaches_the_customers_mailbox_threaded_and_an_outlook_reply_com
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.SENT
 
-    (received,) = dovecot.messages("carl@example.com")
+    (received,) = without_acknowledgements(dovecot.messages("carl@example.com"))
     mail = email.message_from_bytes(received, policy=email.policy.default)
     assert isinstance(mail, email.message.EmailMessage)
     assert mail["In-Reply-To"] == "<c1@example.com>"

@@ -1,0 +1,130 @@
+"""What Layan does by itself. For now: the acknowledgement of a new request.
+
+"We got it (#1042); our hours are …; expect a reply by …" — plus the help-center articles the
+answer bot is confident answer the question. Sent once per conversation, by email, for
+requests that came in by email or the contact form; never to automatic mail (auto-replies,
+lists, daemons), so two autoresponders cannot talk to each other.
+"""
+
+from __future__ import annotations
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from layan.conversations.models import Conversation, ConversationEvent, Message
+from layan.conversations.services import timeline_add
+from layan.core.events import Event
+from layan.inboxes.email.adapter import EmailConfig, send_email
+from layan.inboxes.models import Inbox
+from layan.sla.selectors import expected_reply_at, support_hours_summary
+
+ACKNOWLEDGED_CHANNELS = {Inbox.Kind.EMAIL, Inbox.Kind.WEBFORM}
+
+
+def on_conversation_created(event: Event) -> None:
+    """Event handler: queue the acknowledgement of a request a customer opened."""
+    from layan.automations.tasks import acknowledge_task
+
+    if event.payload.get("channel") in ACKNOWLEDGED_CHANNELS:
+        acknowledge_task.enqueue(conversation_id=int(event.payload["conversation"]))
+
+
+def acknowledgement_send(*, conversation_id: int) -> str:
+    """Send the acknowledgement once; returns what happened (for the task result)."""
+    from layan.answerbot.services import Answer, answer
+
+    conversation = (
+        Conversation.objects.select_related("workspace", "customer", "inbox")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None or not conversation.workspace.acknowledge_requests:
+        return "off"
+    first = (
+        conversation.messages.filter(direction=Message.Direction.INBOUND)
+        .select_related("raw")
+        .order_by("created_at", "id")
+        .first()
+    )
+    if first is None or first.headers.get("automated"):
+        return "not a customer request"
+    if first.raw_id and first.raw and first.raw.source == "demo":
+        # The demo's made-up customers get no mail.
+        return "demo"
+    address = conversation.customer.email
+    if not address:
+        return "no address"
+    if conversation.events.filter(kind=ConversationEvent.Kind.ACKNOWLEDGED).exists():
+        return "already sent"
+    workspace = conversation.workspace
+    language = conversation.language or conversation.customer.language or workspace.default_language
+    result = answer(
+        question=f"{conversation.subject}\n{first.text}",
+        workspace=workspace,
+        language=language,
+        channel="email",
+    )
+    suggestion = None
+    if isinstance(result, Answer):
+        suggestion = {
+            "title": result.translation.title,
+            "passage": result.passage,
+            "url": settings.BASE_URL
+            + reverse(
+                "helpcenter:article",
+                args=[result.translation.language, result.article.pk, result.translation.slug],
+            ),
+        }
+    email_inbox = (
+        conversation.inbox
+        if conversation.inbox.kind == Inbox.Kind.EMAIL
+        else Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.EMAIL, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    sender = (email_inbox.address if email_inbox else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[
+        1
+    ]
+    with translation.override(language), timezone.override(workspace.timezone):
+        hours = support_hours_summary(workspace=workspace)
+        body = render_to_string(
+            "automations/acknowledgement.txt",
+            {
+                "conversation": conversation,
+                "workspace": workspace,
+                "hours": hours,
+                "reply_by": timezone.localtime(expected_reply_at(workspace=workspace)),
+                "suggestion": suggestion,
+            },
+        )
+        subject = _("We got your message: %(subject)s [#%(number)s]") % {
+            "subject": conversation.subject or workspace.name,
+            "number": conversation.number,
+        }
+    headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
+    if first.external_id and conversation.inbox.kind == Inbox.Kind.EMAIL:
+        headers["In-Reply-To"] = f"<{first.external_id}>"
+        headers["References"] = f"<{first.external_id}>"
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=formataddr((workspace.name, sender)),
+        to=[address],
+        reply_to=[sender],
+        headers=headers,
+    )
+    config = EmailConfig.from_dict(email_inbox.config if email_inbox else {})
+    send_email(email, config, alias=f"inbox-{email_inbox.pk if email_inbox else 'default'}")
+    timeline_add(
+        conversation=conversation,
+        actor=None,
+        kind=ConversationEvent.Kind.ACKNOWLEDGED,
+        data={"to": address, **({"article": suggestion["title"]} if suggestion else {})},
+    )
+    return "sent"
