@@ -46,6 +46,7 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
             "reply_within_minutes",
             "reply_signature",
             "acknowledge_requests",
+            "self_service_window_hours",
         ]
         widgets = {
             "brand_colour": forms.TextInput(attrs={"type": "color"}),

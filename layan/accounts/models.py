@@ -65,6 +65,14 @@ class Workspace(models.Model):
             " {{ workspace.name }}."
         ),
     )
+    self_service_window_hours = models.PositiveIntegerField(
+        _("self-service window (hours)"),
+        default=24,
+        help_text=_(
+            "A customer the bot or the suggested articles answered, who does not contact a "
+            "person within this time, counts as resolved by self-service."
+        ),
+    )
     acknowledge_requests = models.BooleanField(
         _("acknowledge new requests by email"),
         default=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from layan.accounts.models import User
 from layan.accounts.services import agent_presence_expire
+from layan.answerbot.models import BotSession
+from layan.answerbot.sessions import bot_session_close_due
 from layan.conversations.models import Message
 from layan.core.timers import Timer
 from layan.inboxes.models import InboundRaw, Inbox
@@ -19,6 +21,12 @@ TIMERS: list[Timer] = [
     Timer(name="inbox.poll", model=Inbox, due_field="poll_due_at", handler=inbox_poll_due),
     Timer(
         name="inbound.retry", model=InboundRaw, due_field="retry_due_at", handler=inbound_retry_due
+    ),
+    Timer(
+        name="answerbot.session_close",
+        model=BotSession,
+        due_field="close_due_at",
+        handler=bot_session_close_due,
     ),
     Timer(
         name="message.delivery_retry",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layan.accounts.access import admin_required, agent_required, current_agent
+from layan.answerbot.sessions import content_gaps, deflection_report
 from layan.core.sanitize import markdown_to_html
 from layan.knowledge import selectors, services
 from layan.knowledge.forms import (
@@ -86,7 +87,9 @@ def articles(request: HttpRequest) -> HttpResponse:
 @agent_required
 def article_new(request: HttpRequest) -> HttpResponse:
     agent = current_agent(request)
-    form = ArticleNewForm(request.POST or None, workspace=agent.workspace)
+    # "Write an article" from a content gap starts with the customers' question as its title.
+    initial = {"title": request.GET.get("title", "")[:200]}
+    form = ArticleNewForm(request.POST or None, workspace=agent.workspace, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -292,6 +295,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "searches": selectors.search_report(workspace=workspace, since=since),
             "helpfulness": helpfulness,
             "stale": selectors.stale_articles(workspace=workspace, today=timezone.localdate()),
+            "deflection": deflection_report(workspace=workspace, since=since),
+            "gaps": content_gaps(workspace=workspace, since=since),
             "days": days,
             "nav": "knowledge",
         },

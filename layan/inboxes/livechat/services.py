@@ -410,6 +410,7 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
     from django.conf import settings
 
     from layan.answerbot.services import Answer, answer
+    from layan.answerbot.sessions import bot_session_end, bot_session_open
     from layan.conversations.services import bot_reply_add, conversation_bot_outcome
     from layan.routing.services import conversation_route
 
@@ -433,7 +434,23 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
         language=conversation.language or None,
         channel="chat",
     )
+    key = f"chat:{conversation.pk}"
+    bot_session_open(
+        workspace=conversation.workspace,
+        key=key,
+        channel="chat",
+        question=message.text,
+        language=conversation.language,
+        article_id=result.article.pk if isinstance(result, Answer) else None,
+        conversation_id=conversation.pk,
+    )
     if not isinstance(result, Answer):
+        bot_session_end(
+            workspace_id=conversation.workspace_id,
+            key=key,
+            outcome="handed_off",
+            reason=result.reason,
+        )
         conversation_bot_outcome(
             conversation=conversation, action="handed_off", reason=result.reason
         )
@@ -460,6 +477,7 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
 def chat_bot_feedback(*, inbox: Inbox, key: str, message_id: int, answered: bool) -> bool:
     """The visitor pressed "That answered it" (the chat is solved by the bot) or "Talk to a
     person" (routed to an agent). Returns False for a message that is not theirs to judge."""
+    from layan.answerbot.sessions import bot_session_end
     from layan.conversations.services import conversation_bot_outcome
     from layan.routing.services import conversation_route
 
@@ -477,6 +495,12 @@ def chat_bot_feedback(*, inbox: Inbox, key: str, message_id: int, answered: bool
     conversation = message.conversation
     if conversation.events.filter(kind="bot", data__action__in=["resolved", "handed_off"]).exists():
         return False
+    bot_session_end(
+        workspace_id=conversation.workspace_id,
+        key=f"chat:{conversation.pk}",
+        outcome="resolved" if answered else "handed_off",
+        reason="confirmed" if answered else "asked_for_person",
+    )
     if answered:
         conversation_bot_outcome(conversation=conversation, action="resolved")
     else:

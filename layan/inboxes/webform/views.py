@@ -12,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from layan.accounts.models import Workspace
+from layan.answerbot.sessions import bot_session_end, bot_session_open
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_bot_outcome
 from layan.core.workspaces import workspace_for_request
@@ -76,6 +77,12 @@ def contact_send(request: HttpRequest) -> HttpResponse:
         form.add_error(None, result.reason or "failed")
         return contact_page(request, form=form, status=400)
     if result.status == "ok" and form.suggested_ids():
+        bot_session_end(
+            workspace_id=inbox.workspace_id,
+            key=f"webform:{data['form_id']}",
+            outcome="handed_off",
+            reason="submitted_anyway",
+        )
         conversation_bot_outcome(
             conversation=Conversation.objects.get(pk=result.conversation_id),
             action="submitted_anyway",
@@ -126,6 +133,17 @@ def contact_suggest(request: HttpRequest) -> HttpResponse:
             : SUGGESTIONS - 1
         ]
     shown = ([confident.article.pk] if confident else []) + [r.link.article.pk for r in results]
+    form_id = request.GET.get("form_id", "")[:64]
+    if shown and form_id:
+        # Self-service attempt: resolved unless this form is sent anyway (see contact_send).
+        bot_session_open(
+            workspace=workspace,
+            key=f"webform:{form_id}",
+            channel="webform",
+            question=text,
+            language=language,
+            article_id=shown[0],
+        )
     return render(
         request,
         "inboxes/_contact_suggestions.html",
