@@ -47,6 +47,7 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
             "reply_signature",
             "acknowledge_requests",
             "self_service_window_hours",
+            "bot_confidence",
         ]
         widgets = {
             "brand_colour": forms.TextInput(attrs={"type": "color"}),

@@ -33,6 +33,7 @@ W_MARGIN = 1.44
 W_SIMILARITY = 7.78
 W_AGREE = 1.2
 # Chosen for precision >= 0.95 on the development set: a wrong answer costs more than a handoff.
+# It is the default of each workspace's own setting (Workspace.bot_confidence).
 DEFAULT_THRESHOLD = 0.9
 
 
@@ -97,9 +98,13 @@ def answer(
     workspace: Workspace,
     language: str | None = None,
     channel: str = "web",
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
 ) -> Answer | Handoff:
-    """Answer `question` from the workspace's public help center, or say why a person should."""
+    """Answer `question` from the workspace's public help center, or say why a person should.
+
+    `threshold`: the confidence an answer needs; by default the workspace's setting."""
+    if threshold is None:
+        threshold = workspace.bot_confidence
     question = question.strip()[:1000]
     reason = _explicit_handoff(question)
     if reason:

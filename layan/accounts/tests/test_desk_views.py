@@ -106,6 +106,8 @@ def test_iris_updates_the_workspace_settings(cast: Cast) -> None:
             "default_language": "id",
             "languages": ["id", "en"],
             "reply_within_minutes": "45",
+            "self_service_window_hours": "24",
+            "bot_confidence": "0.9",
         },
     )
     assert response.status_code == 302
@@ -128,6 +130,8 @@ def test_a_default_language_outside_the_languages_is_refused(cast: Cast) -> None
             "default_language": "zh-hans",
             "languages": ["id"],
             "reply_within_minutes": "45",
+            "self_service_window_hours": "24",
+            "bot_confidence": "0.9",
         },
     )
     assert response.status_code == 200
@@ -276,6 +280,8 @@ WORKSPACE_FORM = {
     "default_language": "en",
     "languages": ["en", "id", "zh-hans"],
     "reply_within_minutes": "120",
+    "self_service_window_hours": "24",
+    "bot_confidence": "0.9",
 }
 
 # The smallest valid PNG: one transparent pixel.

@@ -204,3 +204,13 @@ def test_the_eval_command_reports_every_figure_and_leaves_nothing_behind(
     assert figures["by_language"]["zh"]["top1"] == 1.0
     assert Workspace.objects.count() == workspaces
     assert not Passage.objects.exists()
+
+
+def test_each_workspace_sets_how_sure_the_bot_must_be(cast: Cast, articles: list[Article]) -> None:
+    question = "How long does a refund take?"
+    assert isinstance(answer(question=question, workspace=cast.workspace), Answer)
+    cast.workspace.bot_confidence = 1.0
+    cast.workspace.save(update_fields=["bot_confidence"])
+    result = answer(question=question, workspace=cast.workspace)
+    assert isinstance(result, Handoff)
+    assert result.reason == "low_confidence"
