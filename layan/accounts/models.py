@@ -76,8 +76,8 @@ class Workspace(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text=_(
             "The bot answers only when at least this sure (0 to 1), otherwise it hands over to "
-            "a person. Higher: fewer wrong answers, more hand-offs. 0.9 kept 95% of answers "
-            "right on the development questions."
+            "a person. Higher: fewer wrong answers, more hand-offs. At 0.9, 95 in 100 answers "
+            "were right on the development questions."
         ),
     )
     self_service_window_hours = models.PositiveIntegerField(

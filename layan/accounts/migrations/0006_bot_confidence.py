@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workspace',
             name='bot_confidence',
-            field=models.FloatField(default=0.9, help_text='The bot answers only when at least this sure (0 to 1), otherwise it hands over to a person. Higher: fewer wrong answers, more hand-offs. 0.9 kept 95% of answers right on the development questions.', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='answer bot confidence'),
+            field=models.FloatField(default=0.9, help_text='The bot answers only when at least this sure (0 to 1), otherwise it hands over to a person. Higher: fewer wrong answers, more hand-offs. At 0.9, 95 in 100 answers were right on the development questions.', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='answer bot confidence'),
         ),
     ]
