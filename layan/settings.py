@@ -207,6 +207,12 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Optional generative answers (docs/answerbot.md): an OpenAI-compatible chat-completions server.
+LLM_BASE_URL = config.env_str("LAYAN_LLM_BASE_URL", "").rstrip("/")
+LLM_MODEL = config.env_str("LAYAN_LLM_MODEL", "")
+LLM_API_KEY = config.env_str("LAYAN_LLM_API_KEY", "")
+LLM_TIMEOUT = float(config.env_str("LAYAN_LLM_TIMEOUT", "8"))
+
 # Background work: django.tasks on the database (no broker), see docs/architecture.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_INTERVAL = float(config.env_str("LAYAN_WORKER_INTERVAL", "0.5"))

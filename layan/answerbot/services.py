@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from layan.accounts.models import Workspace
-from layan.answerbot import retrieval
+from layan.answerbot import llm, retrieval
 from layan.answerbot.embeddings import embedder
 from layan.answerbot.models import Passage
 from layan.knowledge.models import Article, ArticleTranslation
@@ -45,6 +45,10 @@ class Answer:
     confidence: float
     language: str
     candidates: list[int] = field(default_factory=list)
+    # What to tell the customer: the passage, or (LAYAN_LLM_BASE_URL) an answer written from
+    # the article's passages with [n] citations.
+    text: str = ""
+    generated: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,22 +158,29 @@ def answer(
         else next(iter(translations))
     )
     translation = translations[answer_language]
+    sections = _sections(article.pk, answer_language)
+    passage = sections[0] if sections else translation.title
+    composed = llm.compose(
+        question=question,
+        sources=[llm.Source(title=translation.title, text=text) for text in sections[:3]],
+        language=answer_language,
+    )
     return Answer(
         article=article,
         translation=translation,
-        passage=_best_section(article.pk, answer_language) or translation.title,
+        passage=passage,
         confidence=score,
         language=answer_language,
         candidates=candidates,
+        text=composed.text if composed else passage,
+        generated=composed is not None,
     )
 
 
-def _best_section(article_id: int, language: str) -> str:
-    """The answer text to show: the article's first answer section in that language."""
-    return (
+def _sections(article_id: int, language: str) -> list[str]:
+    """The article's answer sections in that language, in order (the first is the answer)."""
+    return list(
         Passage.objects.filter(article_id=article_id, language=language, kind="section")
         .order_by("position")
         .values_list("text", flat=True)
-        .first()
-        or ""
     )

@@ -74,7 +74,7 @@ def acknowledgement_send(*, conversation_id: int) -> str:
     if isinstance(result, Answer):
         suggestion = {
             "title": result.translation.title,
-            "passage": result.passage,
+            "passage": result.text,
             "url": settings.BASE_URL
             + reverse(
                 "helpcenter:article",

@@ -72,7 +72,7 @@ def suggestions(request: HttpRequest, number: int) -> HttpResponse:
     related: list[Insertable] = []
     if isinstance(result, Answer):
         suggested = _insertable(result.translation, result.passage)
-        suggested = replace(suggested, text=result.passage)
+        suggested = replace(suggested, text=result.text)
         candidate_ids = [pk for pk in result.candidates if pk != result.article.pk][:3]
     else:
         candidate_ids = result.candidates[:3]

@@ -462,7 +462,7 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
     )
     reply = bot_reply_add(
         conversation=conversation,
-        text=f"{result.passage}\n\n{translation.title}: {url}",
+        text=f"{result.text}\n\n{translation.title}: {url}",
         headers={
             "answers": message.pk,
             "article": result.article.pk,
