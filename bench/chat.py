@@ -19,24 +19,13 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import setup_django
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from common import free_port, setup_django, start_serve
 
 
 def rss_kb(pid: int) -> int:
@@ -44,56 +33,6 @@ def rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    log = open(Path(env["LAYAN_VAR_DIR"]) / f"server-{port}.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "layan"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
-            return server, port
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise
-            time.sleep(0.2)
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("redis-server is not installed (make test installs it)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while (
-        subprocess.run(
-            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
-        ).stdout.strip()
-        != "PONG"
-    ):
-        if time.monotonic() > deadline:
-            raise RuntimeError("redis-server did not start")
-        time.sleep(0.05)
-    return server, f"redis://127.0.0.1:{port}/0"
 
 
 async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int, cookie: str,
@@ -270,16 +209,18 @@ def main() -> None:
     processes: list[subprocess.Popen[bytes]] = []
     try:
         if args.redis:
-            redis, redis_url = start_redis(folder)
+            from layan.testing.redis import start_redis
+
+            redis, redis_url = start_redis(folder, free_port())
             processes.append(redis)
             env["LAYAN_REDIS_URL"] = redis_url
-            first_server, first_port = start_server(env)
-            desk_server, desk_port = start_server(env)
+            first_server, first_port = start_serve(env)
+            desk_server, desk_port = start_serve(env)
             processes += [first_server, desk_server]
             visitor_ports = [first_port, desk_port]
             pids = [first_server.pid, desk_server.pid]
         else:
-            server, desk_port = start_server(env)
+            server, desk_port = start_serve(env)
             processes.append(server)
             visitor_ports = [desk_port]
             pids = [server.pid]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 
@@ -42,3 +45,40 @@ def bench_workspace():  # type: ignore[no-untyped-def]
         workspace=workspace, kind="email", name="Mail", address="support@bench.example"
     )
     return workspace, inbox
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """`layan serve --workers 1` as its own process (as in production), logging into the var
+    folder; returns it and its port once it answers."""
+    port = free_port()
+    log = open(Path(env["LAYAN_VAR_DIR"]) / f"server-{port}.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "layan"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)

@@ -15,13 +15,10 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
-from common import bench_workspace, setup_django
+from common import bench_workspace, setup_django, start_serve
 
 
 def main() -> None:
@@ -42,7 +39,6 @@ def main() -> None:
     from layan.accounts.models import User
     from layan.conversations.models import Conversation, Message, Tag, WorkspaceCounter
     from layan.customers.models import Customer, Identity
-    from layan.testing.fixtures import free_port
 
     workspace, inbox = bench_workspace()
     agents = [
@@ -129,34 +125,12 @@ def main() -> None:
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
     session.save()
     # The server runs as its own process, as in production (`layan serve`, one worker).
-    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("LAYAN_")}
     env.update(
         LAYAN_VAR_DIR=str(folder), LAYAN_DATABASE_URL=args.database, LAYAN_LOG_LEVEL="WARNING"
     )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "layan"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, port = start_serve(env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def fetch(path: str) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -19,42 +18,16 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from layan.testing.fixtures import free_port
+from layan.testing.redis import REDIS, start_redis
 from tests.test_cli import LAYAN, layan_env, opener, post_form, wait_for_health
-
-REDIS = shutil.which("redis-server")
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     if REDIS is None:
         pytest.skip("redis-server is not installed (make test installs it)")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            REDIS,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while (
-        subprocess.run(
-            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
-        ).stdout.strip()
-        != "PONG"
-    ):
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    server, url = start_redis(tmp_path, free_port())
+    yield url
     server.terminate()
     server.wait(10)
 

@@ -117,7 +117,9 @@ def _conversation_context(conversation: Conversation, agent: User) -> dict[str, 
         "tags": ", ".join(tag.name for tag in conversation.tags.all()),
         "can_send": conversation.inbox.kind in {Inbox.Kind.EMAIL, Inbox.Kind.CHAT},
         "is_chat": conversation.inbox.kind == Inbox.Kind.CHAT,
-        "visitor": selectors.visitor_details(conversation=conversation),
+        "visitor": selectors.visitor_details(conversation=conversation)
+        if conversation.inbox.kind == Inbox.Kind.CHAT
+        else {},
     }
 
 
@@ -260,6 +262,11 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     item = get_object_or_404(
         Attachment, pk=attachment_id, message__conversation__workspace_id=agent.workspace_id
     )
+    return attachment_response(item)
+
+
+def attachment_response(item: Attachment) -> FileResponse:
+    """A stored attachment, safely: images inline, anything else downloaded, never run."""
     inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"
     response = FileResponse(
         item.file.open("rb"),

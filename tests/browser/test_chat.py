@@ -21,6 +21,7 @@ from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
 from layan.inboxes.livechat.services import visitor_is_present
 from layan.inboxes.models import Inbox
+from layan.testing.chat import chat_configure
 from layan.testing.fixtures import AsgiServer, free_port
 from layan.testing.personas import Cast
 
@@ -60,6 +61,15 @@ def open_widget(page: Page, shop: str) -> None:
     launcher = page.locator("#layan-chat .launcher")
     expect(launcher).to_have_text("Chat dengan kami")
     launcher.click()
+
+
+def ask_the_bot(chat_inbox: Inbox, visitor: Page, shop: str, question: str) -> Page:
+    """With the bot on, a visitor opens the widget and asks."""
+    chat_configure(chat_inbox, bot=True)
+    open_widget(visitor, shop)
+    visitor.get_by_label("Tulis pesan…").fill(question)
+    visitor.keyboard.press("Enter")
+    return visitor
 
 
 def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
@@ -163,12 +173,7 @@ def test_when_nobody_is_online_the_visitor_leaves_a_message_and_gets_the_reply(
 def test_the_bot_answers_in_the_widget_and_the_visitor_says_it_helped(
     cast: Cast, chat_inbox: Inbox, articles: list[Any], new_page: NewPage, shop: str
 ) -> None:
-    chat_inbox.config = {**chat_inbox.config, "bot": True}
-    chat_inbox.save(update_fields=["config"])
-    visitor = new_page()
-    open_widget(visitor, shop)
-    visitor.get_by_label("Tulis pesan…").fill("Berapa lama pengembalian dana?")
-    visitor.keyboard.press("Enter")
+    visitor = ask_the_bot(chat_inbox, new_page(), shop, "Berapa lama pengembalian dana?")
     bot = visitor.locator("#layan-chat .msg.bot")
     expect(bot).to_contain_text("3 sampai 7 hari kerja")
     expect(bot.locator("a.article")).to_have_text("Berapa lama pengembalian dana?")
@@ -186,12 +191,7 @@ def test_the_bot_answers_in_the_widget_and_the_visitor_says_it_helped(
 def test_when_the_bot_hands_off_and_nobody_is_online_the_visitor_leaves_an_email(
     cast: Cast, chat_inbox: Inbox, articles: list[Any], new_page: NewPage, shop: str
 ) -> None:
-    chat_inbox.config = {**chat_inbox.config, "bot": True}
-    chat_inbox.save(update_fields=["config"])
-    visitor = new_page()
-    open_widget(visitor, shop)
-    visitor.get_by_label("Tulis pesan…").fill("Apakah ada toko offline di Bali?")
-    visitor.keyboard.press("Enter")
+    visitor = ask_the_bot(chat_inbox, new_page(), shop, "Apakah ada toko offline di Bali?")
     visitor.get_by_label("Email").fill("wayan@example.com")
     visitor.locator("#layan-chat form.form").get_by_role("button", name="Kirim").click()
     expect(visitor.get_by_label("Tulis pesan…")).to_be_visible()

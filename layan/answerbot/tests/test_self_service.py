@@ -16,6 +16,7 @@ from layan.core.timers import fire_all_due
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbox_create
+from layan.testing.chat import chat_configure
 from layan.testing.fixtures import client_for
 from layan.testing.personas import Cast
 
@@ -30,9 +31,7 @@ def bot_chat(inbox: Inbox, key: str, text: str) -> tuple[int, dict[str, Any] | N
 
 @pytest.fixture
 def bot_inbox(chat_inbox: Inbox) -> Inbox:
-    chat_inbox.config = {**chat_inbox.config, "bot": True}
-    chat_inbox.save(update_fields=["config"])
-    return chat_inbox
+    return chat_configure(chat_inbox, bot=True)
 
 
 def test_chat_sessions_end_as_the_visitor_says_or_as_the_bot_hands_off(

@@ -14,9 +14,6 @@ twice is stored once.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,11 +22,10 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from layan.inboxes.types import InboundAttachment, InboundMessage
+from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
+from layan.inboxes.types import InboundMessage
 
 PRECHAT = {"off", "optional", "required"}
-MAX_TEXT = 5000
-SUBJECT_LENGTH = 80
 
 
 @dataclass(frozen=True)
@@ -93,38 +89,6 @@ def origin_allowed(config: ChatConfig, origin: str) -> bool:
         return False
 
 
-def chat_subject(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "…"
-
-
-def text_field(data: dict[str, Any], key: str, limit: int) -> str:
-    value = data.get(key, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def files_field(data: dict[str, Any]) -> list[InboundAttachment]:
-    files = data.get("files") or []
-    if not isinstance(files, list):
-        raise ValueError("files must be a list")
-    attachments = []
-    for item in files[:10]:
-        if not isinstance(item, dict):
-            raise ValueError("a file must be an object")
-        try:
-            content = base64.b64decode(str(item.get("data", "")), validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise ValueError(f"a file is not valid base64: {error}") from None
-        attachments.append(
-            InboundAttachment(
-                filename=text_field(item, "name", 255) or "file",
-                content_type=text_field(item, "type", 120) or "application/octet-stream",
-                content=content,
-            )
-        )
-    return attachments
-
-
 class ChatAdapter:
     kind = "chat"
     can_send = True
@@ -136,12 +100,7 @@ class ChatAdapter:
     live = True
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
-        try:
-            data = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"not a chat message: {error}") from None
-        if not isinstance(data, dict):
-            raise ValueError("not a chat message: expected an object")
+        data = json_object(payload, what="a chat message")
         visitor = text_field(data, "visitor", 64)
         client_id = text_field(data, "client_id", 64)
         if not visitor or not client_id:
@@ -163,7 +122,7 @@ class ChatAdapter:
             identity_kind="visitor",
             sender_address=visitor,
             sender_name=text_field(data, "name", 160),
-            subject=chat_subject(text or attachments[0].filename),
+            subject=subject_from(text or attachments[0].filename),
             text=text,
             full_text=text,
             attachments=attachments,

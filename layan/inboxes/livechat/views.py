@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from layan.conversations.forms import MAX_UPLOAD_BYTES
+from layan.conversations.views import attachment_response
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.adapter import origin_allowed
 from layan.inboxes.models import Inbox
@@ -106,13 +107,7 @@ def chat_file(request: HttpRequest, signature: str) -> FileResponse:
     item = chat.file_from_signature(signature)
     if item is None:
         raise Http404
-    inline = item.content_type.startswith("image/") and item.content_type != "image/svg+xml"
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.filename,
-        content_type=item.content_type if inline else "application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = attachment_response(item)
+    # Shown in the widget on the shop's own site.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

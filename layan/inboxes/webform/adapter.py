@@ -12,7 +12,6 @@ A form sent twice (a double click, a reload) carries the same form id: one messa
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from django.core.validators import validate_email
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from layan.inboxes.livechat.adapter import MAX_TEXT, chat_subject, files_field, text_field
+from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
 from layan.inboxes.types import InboundMessage
 
 
@@ -29,12 +28,7 @@ class WebformAdapter:
     can_send = True
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
-        try:
-            data = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"not a form: {error}") from None
-        if not isinstance(data, dict):
-            raise ValueError("not a form: expected an object")
+        data = json_object(payload, what="a form")
         form_id = text_field(data, "form_id", 64)
         email = text_field(data, "email", 254).lower()
         text = text_field(data, "message", MAX_TEXT)
@@ -57,7 +51,7 @@ class WebformAdapter:
             identity_kind="email",
             sender_address=email,
             sender_name=text_field(data, "name", 160),
-            subject=subject or chat_subject(text),
+            subject=subject or subject_from(text),
             text=text,
             full_text=text,
             attachments=files_field(data),

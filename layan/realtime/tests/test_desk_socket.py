@@ -9,28 +9,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.test import Client
 
 from layan.accounts import services
 from layan.accounts.models import User
 from layan.asgi import application
+from layan.testing.chat import desk_socket, session_cookie
 from layan.testing.personas import Cast
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def session_cookie(user: User) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-async def desk_socket(user: User | None) -> WebsocketCommunicator:
-    headers: list[tuple[bytes, bytes]] = [(b"origin", b"http://127.0.0.1:8000")]
-    if user is not None:
-        cookie = await sync_to_async(session_cookie)(user)
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, "/ws/desk/", headers=headers)
 
 
 async def test_anonymous_visitors_cannot_open_the_desk_socket(cast: Cast) -> None:

@@ -21,7 +21,8 @@ from layan.customers.models import Identity
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest, inbox_update
+from layan.inboxes.services import inbound_ingest
+from layan.testing.chat import chat_configure
 from layan.testing.mail import customer_email
 from layan.testing.personas import Cast
 
@@ -261,14 +262,7 @@ def test_files_upload_from_the_shop_and_are_served_to_the_widget(
 ) -> None:
     from layan.inboxes.livechat.services import visitor_token_issue
 
-    inbox_update(
-        inbox=chat_inbox,
-        name=chat_inbox.name,
-        address="",
-        config={"allowed_origins": ["https://shop.example"]},
-        team=None,
-        is_active=True,
-    )
+    chat_configure(chat_inbox, allowed_origins=["https://shop.example"])
     token, _key = visitor_token_issue(inbox=chat_inbox)
     client = Client(headers={"Origin": "https://shop.example"})
     photo = SimpleUploadedFile("rusak.png", b"\x89PNG\r\n\x1a\nfake", content_type="image/png")

@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
 from layan.accounts import services as accounts
 from layan.asgi import application
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import reply_send
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbox_update
+from layan.testing.chat import chat_configure, desk_socket
 from layan.testing.personas import Cast
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -42,23 +40,14 @@ async def connected(socket: WebsocketCommunicator) -> dict[str, Any]:
     return welcome
 
 
-async def desk_socket(user: Any) -> WebsocketCommunicator:
-    def cookie() -> str:
-        client = Client()
-        client.force_login(user)
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    value = await sync_to_async(cookie)()
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/desk/",
-        headers=[
-            (b"origin", b"http://127.0.0.1:8000"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={value}".encode()),
-        ],
-    )
-    assert (await socket.connect())[0]
-    return socket
+async def ask_bot(visitor: WebsocketCommunicator, question: str) -> tuple[int, dict[str, Any]]:
+    """Ask in the widget; the conversation and the bot's message."""
+    await visitor.send_json_to({"type": "message", "client_id": "q1", "text": question})
+    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
+    reply = await next_of(visitor, "message")
+    while reply["message"]["author"] != "bot":
+        reply = await next_of(visitor, "message")
+    return conversation_id, reply["message"]
 
 
 async def next_of(socket: WebsocketCommunicator, kind: str) -> dict[str, Any]:
@@ -73,14 +62,7 @@ async def test_unknown_workspaces_and_foreign_sites_are_refused(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
     assert await visitor_socket(slug="nope").connect() == (False, 4404)
-    await sync_to_async(inbox_update)(
-        inbox=chat_inbox,
-        name=chat_inbox.name,
-        address="",
-        config={"allowed_origins": ["https://shop.example"]},
-        team=None,
-        is_active=True,
-    )
+    await sync_to_async(chat_configure)(chat_inbox, allowed_origins=["https://shop.example"])
     assert await visitor_socket(origin=b"https://evil.example").connect() == (False, 4403)
     assert (await visitor_socket(origin=b"https://shop.example").connect())[0] is True
 
@@ -92,6 +74,7 @@ async def test_a_chat_both_ways_with_typing_and_read_receipts(
         agent=cast.alice, availability="online", source="login", actor=cast.alice
     )
     desk = await desk_socket(cast.alice)
+    assert (await desk.connect())[0]
     # A visitor opens the widget: a token, words in Indonesian, and a person online.
     visitor = visitor_socket()
     welcome = await connected(visitor)
@@ -212,21 +195,11 @@ async def test_the_bot_answers_first_and_hands_off_when_asked(
     await sync_to_async(accounts.agent_set_availability)(
         agent=cast.alice, availability="online", source="login", actor=cast.alice
     )
-    await sync_to_async(inbox_update)(
-        inbox=chat_inbox, name=chat_inbox.name, address="",
-        config={"bot": True}, team=None, is_active=True,
-    )  # fmt: skip
+    await sync_to_async(chat_configure)(chat_inbox, bot=True)
     visitor = visitor_socket()
     await connected(visitor)
     # A question the help center answers: the bot replies with the passage and the article,
-    await visitor.send_json_to(
-        {"type": "message", "client_id": "q1", "text": "How long does a refund take?"}
-    )
-    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
-    reply = await next_of(visitor, "message")
-    while reply["message"]["author"] != "bot":
-        reply = await next_of(visitor, "message")
-    bot = reply["message"]
+    conversation_id, bot = await ask_bot(visitor, "How long does a refund take?")
     assert bot["text"].startswith("Refunds reach your bank account within 3 to 7 working days.")
     assert bot["article"]["title"] == "How long does a refund take?"
     assert bot["article"]["url"].startswith("http://127.0.0.1:8000/en/")
@@ -250,21 +223,12 @@ async def test_the_bot_answers_first_and_hands_off_when_asked(
 async def test_that_answered_it_solves_the_chat_without_a_person(
     cast: Cast, chat_inbox: Inbox, articles: list[Any]
 ) -> None:
-    await sync_to_async(inbox_update)(
-        inbox=chat_inbox, name=chat_inbox.name, address="",
-        config={"bot": True}, team=None, is_active=True,
-    )  # fmt: skip
+    await sync_to_async(chat_configure)(chat_inbox, bot=True)
     visitor = visitor_socket()
     await connected(visitor)
-    await visitor.send_json_to(
-        {"type": "message", "client_id": "q1", "text": "Berapa lama pengembalian dana?"}
-    )
-    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
-    bot = await next_of(visitor, "message")
-    while bot["message"]["author"] != "bot":
-        bot = await next_of(visitor, "message")
-    assert "3 sampai 7 hari kerja" in bot["message"]["text"]
-    await visitor.send_json_to({"type": "bot", "message": bot["message"]["id"], "answered": True})
+    conversation_id, bot = await ask_bot(visitor, "Berapa lama pengembalian dana?")
+    assert "3 sampai 7 hari kerja" in bot["text"]
+    await visitor.send_json_to({"type": "bot", "message": bot["id"], "answered": True})
     for _ in range(50):
         conversation = await Conversation.objects.aget(pk=conversation_id)
         if conversation.status == "solved":
