@@ -76,7 +76,7 @@
     "header h2{font-size:16px;margin:0;flex:1}",
     "header .status{font-size:12px;opacity:.9;display:block;font-weight:normal}",
     "header button{background:transparent;border:0;color:#fff;font-size:18px;cursor:pointer;padding:4px 8px}",
-    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}",
+    ".log{flex:1 1 auto;min-height:56px;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f9fafb}",
     ".msg{max-width:80%;padding:8px 11px;border-radius:12px;font-size:14px;line-height:1.4;white-space:pre-wrap;word-wrap:break-word}",
     ".msg.visitor{align-self:flex-end;background:var(--brand);color:#fff;border-bottom-right-radius:3px}",
     ".msg.agent,.msg.bot,.msg.system{align-self:flex-start;background:#fff;border:1px solid #e5e7eb;border-bottom-left-radius:3px}",
@@ -97,7 +97,8 @@
     ".emoji{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;padding:6px;border-top:1px solid #e5e7eb}",
     ".emoji[hidden],.form[hidden],.compose[hidden],.tools[hidden]{display:none}",
     ".emoji button{background:none;border:0;font-size:20px;cursor:pointer;border-radius:6px}",
-    ".form{padding:14px;display:flex;flex-direction:column;gap:8px;overflow-y:auto}",
+    ".form{flex:0 1 auto;min-height:0;padding:14px;display:flex;flex-direction:column;gap:8px;overflow-y:auto}",
+    ".form p{margin:0}",
     ".form label{font-size:13px;display:flex;flex-direction:column;gap:3px}",
     ".form input,.form textarea{border:1px solid #d1d5db;border-radius:8px;padding:8px;font-size:14px}",
     ".error{color:#b91c1c;font-size:12px}",
@@ -382,7 +383,7 @@
   }
   function when(iso) {
     try {
-      return new Date(iso).toLocaleString(state.welcome.language === "zh-hans" ? "zh-CN" : state.welcome.language, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+      return new Date(iso).toLocaleString(state.welcome.language === "zh-hans" ? "zh-CN" : state.welcome.language, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     } catch (e) { return iso; }
   }
   transcriptButton.addEventListener("click", function () {
