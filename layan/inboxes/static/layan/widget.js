@@ -81,6 +81,7 @@
     ".msg.visitor{align-self:flex-end;background:var(--brand);color:#fff;border-bottom-right-radius:3px}",
     ".msg.agent,.msg.bot,.msg.system{align-self:flex-start;background:#fff;border:1px solid #e5e7eb;border-bottom-left-radius:3px}",
     ".msg .who{display:block;font-size:11px;color:#6b7280;margin-bottom:2px}",
+    ".msg.visitor .who{color:rgba(255,255,255,.85)}",
     ".msg.pending{opacity:.6}",
     ".msg a{color:inherit}",
     ".msg .article{display:block;margin-top:6px;font-weight:600}",
@@ -119,7 +120,8 @@
   var textarea = el("textarea", { rows: "1", name: "text" });
   var fileInput = el("input", { type: "file", hidden: "hidden" });
   var attachButton = el("button", { type: "button", class: "icon attach", onclick: function () { fileInput.click(); } });
-  attachButton.textContent = "📎";
+  // An icon drawn here, not an emoji: every system can show it.
+  attachButton.innerHTML = '<svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"/></svg>';
   var emojiButton = el("button", { type: "button", class: "icon emoji-toggle", "aria-expanded": "false" });
   emojiButton.textContent = "😊";
   var sendButton = el("button", { type: "submit", class: "send" });
