@@ -161,6 +161,7 @@ def thread_find(
     """The conversation an inbound message continues, in the order of docs/architecture.md."""
     workspace_id = inbox.workspace_id
     if inbound.continues_latest:
+        # Only the id and status: message_receive re-reads the row under its lock.
         return (
             Conversation.objects.filter(
                 workspace_id=workspace_id,
@@ -168,6 +169,7 @@ def thread_find(
                 customer=customer,
                 status__in=Conversation.OPEN_STATUSES,
             )
+            .only("id", "status")
             .order_by("-last_activity_at")
             .first()
         )
@@ -269,13 +271,16 @@ def message_receive(
     """
     now = now or timezone.now()
     if inbound.external_id:
+        # Narrow on purpose: this runs for every inbound message and rarely finds anything.
         existing = (
             Message.objects.filter(inbox=inbox, external_id=inbound.external_id)
-            .select_related("conversation")
+            .only("id", "conversation_id")
             .first()
         )
         if existing is not None:
-            return Received(existing.conversation, existing, True, False)
+            return Received(
+                Conversation.objects.get(pk=existing.conversation_id), existing, True, False
+            )
     conversation = thread_find(inbox=inbox, customer=customer, inbound=inbound, now=now)
     created = False
     if conversation is not None and conversation.status == Conversation.Status.CLOSED:
@@ -362,7 +367,13 @@ def _after_customer_message(
             data={"from": conversation.status, "to": Conversation.Status.OPEN},
         )
         conversation.status = Conversation.Status.OPEN
-    conversation.save()
+    conversation.save(
+        update_fields=[
+            "message_count", "preview", "last_activity_at", "last_customer_message_at",
+            "first_customer_message_at", "waiting_since", "language", "status",
+            "reopen_count", "reopened_at", "solved_at",
+        ]
+    )  # fmt: skip
 
 
 def signature_for(*, agent: User, workspace: Workspace) -> str:

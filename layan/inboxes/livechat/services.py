@@ -335,7 +335,10 @@ def chat_receive(
     )
     if result.status not in {"ok", "duplicate"}:
         raise ChatError(_("Your message could not be sent. Please try again."))
-    messages = Message.objects.select_related("conversation")
+    messages = Message.objects.select_related("conversation").only(
+        "id", "conversation_id", "external_id", "author_kind", "author_agent_id", "text",
+        "headers", "created_at", "conversation__assignee_id",
+    )  # fmt: skip
     if files:
         messages = messages.prefetch_related("attachments")
     message = (
