@@ -8,10 +8,7 @@ lists, daemons), so two autoresponders cannot talk to each other.
 
 from __future__ import annotations
 
-from email.utils import formataddr, parseaddr
-
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +17,7 @@ from django.utils.translation import gettext as _
 from layan.conversations.models import Conversation, ConversationEvent, Message
 from layan.conversations.services import timeline_add
 from layan.core.events import Event
-from layan.inboxes.email.adapter import EmailConfig, send_email
+from layan.inboxes.email.adapter import send_workspace_email
 from layan.inboxes.models import Inbox
 from layan.sla.selectors import expected_reply_at, support_hours_summary
 
@@ -81,16 +78,6 @@ def acknowledgement_send(*, conversation_id: int) -> str:
                 args=[result.translation.language, result.article.pk, result.translation.slug],
             ),
         }
-    email_inbox = (
-        conversation.inbox
-        if conversation.inbox.kind == Inbox.Kind.EMAIL
-        else Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.EMAIL, is_active=True)
-        .order_by("id")
-        .first()
-    )
-    sender = (email_inbox.address if email_inbox else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[
-        1
-    ]
     with translation.override(language), timezone.override(workspace.timezone):
         hours = support_hours_summary(workspace=workspace)
         body = render_to_string(
@@ -111,16 +98,15 @@ def acknowledgement_send(*, conversation_id: int) -> str:
     if first.external_id and conversation.inbox.kind == Inbox.Kind.EMAIL:
         headers["In-Reply-To"] = f"<{first.external_id}>"
         headers["References"] = f"<{first.external_id}>"
-    email = EmailMessage(
+    send_workspace_email(
+        workspace=workspace,
+        to=address,
         subject=subject,
         body=body,
-        from_email=formataddr((workspace.name, sender)),
-        to=[address],
-        reply_to=[sender],
         headers=headers,
+        # An emailed request is answered from the address it was sent to.
+        inbox=conversation.inbox if conversation.inbox.kind == Inbox.Kind.EMAIL else None,
     )
-    config = EmailConfig.from_dict(email_inbox.config if email_inbox else {})
-    send_email(email, config, alias=f"inbox-{email_inbox.pk if email_inbox else 'default'}")
     timeline_add(
         conversation=conversation,
         actor=None,

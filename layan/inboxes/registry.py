@@ -9,6 +9,7 @@ Each adapter lives in its own package (`layan/inboxes/<kind>/`) and provides:
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 from layan.inboxes.types import InboundMessage
@@ -35,7 +36,9 @@ class Adapter(Protocol):
     def send(self, *, message: Any) -> None: ...
 
 
+@functools.cache
 def adapters() -> dict[str, Adapter]:
+    # Adapters hold no state: built once per process.
     from layan.inboxes.email.adapter import EmailAdapter
     from layan.inboxes.livechat.adapter import ChatAdapter
     from layan.inboxes.phone.adapter import PhoneAdapter

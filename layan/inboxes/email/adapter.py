@@ -102,21 +102,54 @@ class EmailAdapter:
         send_email(build_email(message, config), config, alias=f"inbox-{message.inbox_id}")
 
 
+def workspace_email_inbox(workspace_id: int) -> Any:
+    """The workspace's (first active) email inbox: where its email to customers comes from."""
+    from layan.inboxes.models import Inbox
+
+    return (
+        Inbox.objects.filter(workspace_id=workspace_id, kind=Inbox.Kind.EMAIL, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+def sender_address(inbox: Any) -> str:
+    """An inbox's address, or the install's sender when there is none."""
+    return (inbox.address if inbox else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
 def send_email_via_inbox(message: Any) -> None:
     """An agent's reply by email for a channel that answers by email (a web form, a chat
     visitor who left): through the workspace's email inbox, so the customer's answer comes back
     into the same conversation; the install's default mailer when there is none."""
-    from layan.inboxes.models import Inbox
-
-    inbox = (
-        Inbox.objects.filter(
-            workspace_id=message.conversation.workspace_id, kind=Inbox.Kind.EMAIL, is_active=True
-        )
-        .order_by("id")
-        .first()
-    )
+    inbox = workspace_email_inbox(message.conversation.workspace_id)
     config = EmailConfig.from_dict(inbox.config if inbox else {})
     email = build_email(message, config, inbox=inbox or message.inbox)
+    send_email(email, config, alias=f"inbox-{inbox.pk if inbox else 'default'}")
+
+
+def send_workspace_email(
+    *,
+    workspace: Any,
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str],
+    inbox: Any = None,
+) -> None:
+    """Mail from the workspace itself (acknowledgements, chat transcripts): from `inbox` or the
+    workspace's email inbox, through that inbox's SMTP settings."""
+    inbox = inbox or workspace_email_inbox(workspace.pk)
+    sender = sender_address(inbox)
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=formataddr((workspace.name, sender)),
+        to=[to],
+        reply_to=[sender],
+        headers=headers,
+    )
+    config = EmailConfig.from_dict(inbox.config if inbox else {})
     send_email(email, config, alias=f"inbox-{inbox.pk if inbox else 'default'}")
 
 
@@ -165,7 +198,7 @@ def build_email(message: Any, config: EmailConfig, *, inbox: Any = None) -> Emai
     reply emailed to a visitor who left)."""
     conversation = message.conversation
     inbox = inbox or message.inbox
-    address = inbox.address or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    address = sender_address(inbox)
     customer_email = conversation.customer.email
     if not customer_email:
         raise DeliveryError("The customer has no email address.", permanent=True)

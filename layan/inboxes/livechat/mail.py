@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
-
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layan.conversations.models import Conversation, Message
-from layan.inboxes.email.adapter import send_email_via_inbox
-from layan.inboxes.models import Inbox
-
-
-def _email_inbox(workspace_id: int) -> Inbox | None:
-    return (
-        Inbox.objects.filter(workspace_id=workspace_id, kind=Inbox.Kind.EMAIL, is_active=True)
-        .order_by("id")
-        .first()
-    )
+from layan.inboxes.email.adapter import send_email_via_inbox, send_workspace_email
 
 
 def chat_reply_email(*, message_id: int) -> str:
@@ -55,13 +42,11 @@ def chat_transcript_send(*, conversation_id: int, email: str, language: str) -> 
             {"conversation": conversation, "messages": messages},
         )
         subject = _("Your chat with %(business)s") % {"business": conversation.workspace.name}
-    inbox = _email_inbox(conversation.workspace_id)
-    sender = inbox.address if inbox else parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    EmailMessage(
+    send_workspace_email(
+        workspace=conversation.workspace,
+        to=email,
         subject=subject,
         body=body,
-        from_email=f"{conversation.workspace.name} <{sender}>",
-        to=[email],
         headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+    )
     return "sent"
