@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from django.conf import settings
-from django.http.request import validate_host
 
 from layan.inboxes.livechat import services as chat
-from layan.inboxes.livechat.adapter import origin_allowed
 from layan.inboxes.livechat.tasks import chat_transcript_task
 from layan.inboxes.livechat.widget import visitor_language, welcome
 from layan.inboxes.models import Inbox
@@ -52,8 +49,7 @@ class VisitorConsumer(JsonConsumer):
         if inbox is None:
             await self.close(code=4404)
             return
-        origin = dict(self.scope.get("headers", [])).get(b"origin", b"").decode(errors="replace")
-        if not self._origin_ok(inbox, origin):
+        if not chat.origin_permitted(inbox=inbox, origin=self._header(b"origin")):
             await self.close(code=4403)
             return
         self.inbox = inbox
@@ -73,12 +69,6 @@ class VisitorConsumer(JsonConsumer):
     def _header(self, name: bytes) -> str:
         value: bytes = dict(self.scope.get("headers", [])).get(name, b"")
         return value.decode(errors="replace")[:500]
-
-    def _origin_ok(self, inbox: Inbox, origin: str) -> bool:
-        host = urlsplit(origin).netloc
-        if host and validate_host(host.rsplit(":", 1)[0], settings.ALLOWED_HOSTS):
-            return True
-        return bool(origin) and origin_allowed(chat.chat_config(inbox), origin)
 
     def _welcome_data(self, token: str, after: int) -> tuple[dict[str, Any], list[int]]:
         state = chat.chat_state(inbox=self.inbox)

@@ -14,13 +14,16 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -31,7 +34,7 @@ from layan.conversations.models import Attachment, Conversation, Message
 from layan.core.events import Event, publish
 from layan.customers.models import Customer, Identity
 from layan.customers.services import customer_find, customer_merge, customer_resolve, identity_add
-from layan.inboxes.livechat.adapter import ChatConfig
+from layan.inboxes.livechat.adapter import ChatConfig, origin_allowed
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
 from layan.sla.selectors import expected_reply_at, support_hours_summary
@@ -61,6 +64,15 @@ def chat_inbox_for(*, workspace_slug: str) -> Inbox | None:
 
 def chat_config(inbox: Inbox) -> ChatConfig:
     return ChatConfig.from_dict(inbox.config or {})
+
+
+def origin_permitted(*, inbox: Inbox, origin: str) -> bool:
+    """May a page at `origin` use this chat (socket and uploads)? Layan's own pages always may
+    (the preview page); other sites when the chat inbox allows them."""
+    host = urlsplit(origin).hostname or ""
+    if host and validate_host(host, settings.ALLOWED_HOSTS):
+        return True
+    return bool(origin) and origin_allowed(chat_config(inbox), origin)
 
 
 def visitor_token_issue(*, inbox: Inbox) -> tuple[str, str]:

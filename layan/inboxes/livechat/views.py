@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from layan.conversations.forms import MAX_UPLOAD_BYTES
 from layan.conversations.views import attachment_response
 from layan.inboxes.livechat import services as chat
-from layan.inboxes.livechat.adapter import origin_allowed
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
 
@@ -46,7 +45,7 @@ def chat_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _cors(response: HttpResponseBase, request: HttpRequest, inbox: Inbox) -> HttpResponseBase:
     origin = request.headers.get("Origin", "")
-    if origin and origin_allowed(chat.chat_config(inbox), origin):
+    if origin and chat.origin_permitted(inbox=inbox, origin=origin):
         response["Access-Control-Allow-Origin"] = origin
         response["Vary"] = "Origin"
     return response
@@ -63,7 +62,7 @@ def chat_upload(request: HttpRequest, slug: str) -> HttpResponseBase:
         response["Access-Control-Allow-Methods"] = "POST"
         return _cors(response, request, inbox)
     origin = request.headers.get("Origin", "")
-    if origin and not origin_allowed(chat.chat_config(inbox), origin):
+    if origin and not chat.origin_permitted(inbox=inbox, origin=origin):
         return JsonResponse({"error": _("This site may not use the chat.")}, status=403)
     key = chat.visitor_token_read(inbox=inbox, token=request.POST.get("token", ""))
     client_id = request.POST.get("client_id", "")[:64]
