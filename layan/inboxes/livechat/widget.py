@@ -44,7 +44,6 @@ def widget_strings() -> dict[str, str]:
         "emoji": _("Insert emoji"),
         "typing": _("{name} is typing…"),
         "seen": _("Seen"),
-        "sending": _("Sending…"),
         "failed": _("Not sent yet: it will be sent when the connection is back."),
         "queue": _("You are number {position} in line."),
         "wait": _("Expected wait: about {minutes} min."),
