@@ -34,14 +34,12 @@ from layan.conversations.models import (
 )
 from layan.core.events import Event, publish
 from layan.customers.models import Customer
-from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.types import InboundAttachment, InboundMessage
+from layan.inboxes.models import Inbox
+from layan.inboxes.types import InboundAttachment
 from layan.search.analysis import detect_language
 
 logger = logging.getLogger(__name__)
 
-# A reply to a conversation closed longer ago than this starts a new (follow-up) conversation.
-SUBJECT_MATCH_WINDOW = dt.timedelta(days=14)
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SUBJECT_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|sv|vs|balas|bls|trs|teruskan|回复|回覆|答复|转发|轉寄)\s*(\[\d+\])?\s*[:：]\s*"
@@ -84,26 +82,66 @@ def _publish(name: str, conversation: Conversation, **payload: object) -> None:
     )
 
 
-def _next_number(workspace_id: int) -> int:
+def next_numbers(workspace_id: int, count: int = 1) -> range:
+    """`count` new conversation numbers of the workspace, in order."""
     # The UPDATE takes the row lock (PostgreSQL) / the write lock (SQLite) until commit, so
-    # numbers are handed out one at a time and never twice. RETURNING (PostgreSQL, SQLite
-    # 3.35+) reads the new value in the same statement.
+    # numbers are handed out one batch at a time and never twice. RETURNING (PostgreSQL,
+    # SQLite 3.35+) reads the new value in the same statement.
     table = WorkspaceCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_conversation_number = last_conversation_number + 1 "  # noqa: S608
+            f"UPDATE {table} SET last_conversation_number = last_conversation_number + %s "  # noqa: S608
             "WHERE workspace_id = %s RETURNING last_conversation_number",
-            [workspace_id],
+            [count, workspace_id],
         )
         row = cursor.fetchone()
     if row is not None:
-        return int(row[0])
+        return range(int(row[0]) - count + 1, int(row[0]) + 1)
     try:
         with transaction.atomic():
-            WorkspaceCounter.objects.create(workspace_id=workspace_id, last_conversation_number=1)
-        return 1
+            WorkspaceCounter.objects.create(
+                workspace_id=workspace_id, last_conversation_number=count
+            )
+        return range(1, count + 1)
     except IntegrityError:
-        return _next_number(workspace_id)
+        return next_numbers(workspace_id, count)
+
+
+def conversation_build(
+    *,
+    inbox: Inbox,
+    customer: Customer,
+    subject: str,
+    language: str = "",
+    now: dt.datetime,
+    first_message_text: str | None = None,
+) -> Conversation:
+    """A new conversation, not saved yet (no number). With `first_message_text`, it is opened
+    by that customer message (counted and timed here, so receiving it needs no second write)."""
+    opened_by_customer = (
+        {
+            "message_count": 1,
+            "preview": preview_of(first_message_text),
+            "first_customer_message_at": now,
+            "last_customer_message_at": now,
+            "waiting_since": now,
+        }
+        if first_message_text is not None
+        else {}
+    )
+    return Conversation(
+        workspace_id=inbox.workspace_id,
+        subject=subject[:255],
+        subject_key=subject_key(subject),
+        inbox=inbox,
+        customer=customer,
+        team_id=inbox.team_id,
+        language=language,
+        reply_token=get_random_string(16, TOKEN_ALPHABET),
+        created_at=now,
+        last_activity_at=now,
+        **opened_by_customer,
+    )
 
 
 def conversation_create(
@@ -117,34 +155,17 @@ def conversation_create(
     data: dict[str, object] | None = None,
     first_message_text: str | None = None,
 ) -> Conversation:
-    """A new conversation. With `first_message_text`, it is opened by that customer message
-    (counted and timed here, so receiving it needs no second write to the conversation)."""
-    now = now or timezone.now()
-    opened_by_customer = (
-        {
-            "message_count": 1,
-            "preview": preview_of(first_message_text),
-            "first_customer_message_at": now,
-            "last_customer_message_at": now,
-            "waiting_since": now,
-        }
-        if first_message_text is not None
-        else {}
-    )
-    conversation = Conversation.objects.create(
-        workspace_id=inbox.workspace_id,
-        number=_next_number(inbox.workspace_id),
-        subject=subject[:255],
-        subject_key=subject_key(subject),
+    """A new conversation (see conversation_build), numbered, saved and on the timeline."""
+    conversation = conversation_build(
         inbox=inbox,
         customer=customer,
-        team_id=inbox.team_id,
+        subject=subject,
         language=language,
-        reply_token=get_random_string(16, TOKEN_ALPHABET),
-        created_at=now,
-        last_activity_at=now,
-        **opened_by_customer,
+        now=now or timezone.now(),
+        first_message_text=first_message_text,
     )
+    conversation.number = next_numbers(inbox.workspace_id)[0]
+    conversation.save(force_insert=True)
     timeline_add(
         conversation=conversation,
         actor=actor,
@@ -153,65 +174,6 @@ def conversation_create(
     )
     _publish("conversation.created", conversation, channel=inbox.kind)
     return conversation
-
-
-def thread_find(
-    *, inbox: Inbox, customer: Customer, inbound: InboundMessage, now: dt.datetime
-) -> Conversation | None:
-    """The conversation an inbound message continues, in the order of docs/architecture.md."""
-    workspace_id = inbox.workspace_id
-    if inbound.continues_latest:
-        # Only the id and status: message_receive re-reads the row under its lock.
-        return (
-            Conversation.objects.filter(
-                workspace_id=workspace_id,
-                inbox=inbox,
-                customer=customer,
-                status__in=Conversation.OPEN_STATUSES,
-            )
-            .only("id", "status")
-            .order_by("-last_activity_at")
-            .first()
-        )
-    if inbound.references:
-        earlier = (
-            Message.objects.filter(
-                conversation__workspace_id=workspace_id, external_id__in=inbound.references[-50:]
-            )
-            .select_related("conversation")
-            .order_by("-id")
-            .first()
-        )
-        if earlier is not None:
-            return earlier.conversation
-    if inbound.thread_tokens:
-        by_token = Conversation.objects.filter(
-            workspace_id=workspace_id, reply_token__in=inbound.thread_tokens
-        ).first()
-        if by_token is not None:
-            return by_token
-    if inbound.conversation_number is not None:
-        # A number alone is guessable: it only threads mail from that conversation's customer.
-        by_number = Conversation.objects.filter(
-            workspace_id=workspace_id, number=inbound.conversation_number, customer=customer
-        ).first()
-        if by_number is not None:
-            return by_number
-    key = subject_key(inbound.subject)
-    if key:
-        return (
-            Conversation.objects.filter(
-                workspace_id=workspace_id,
-                inbox=inbox,
-                customer=customer,
-                subject_key=key,
-                status__in=Conversation.OPEN_STATUSES,
-                last_activity_at__gte=now - SUBJECT_MATCH_WINDOW,
-            )
-            .order_by("-last_activity_at")
-            .first()
-        )
-    return None
 
 
 def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]) -> None:
@@ -247,133 +209,66 @@ def _save_attachments(message: Message, attachments: Iterable[InboundAttachment]
         message.save(update_fields=["html"])
 
 
-@dataclass(frozen=True)
-class Received:
-    conversation: Conversation
-    message: Message
-    duplicate: bool
-    created_conversation: bool
+CUSTOMER_MESSAGE_FIELDS = [
+    "message_count", "preview", "last_activity_at", "last_customer_message_at",
+    "first_customer_message_at", "waiting_since", "language", "status",
+    "reopen_count", "reopened_at", "solved_at",
+]  # fmt: skip
 
 
-def message_receive(
-    *,
-    inbox: Inbox,
-    customer: Customer,
-    inbound: InboundMessage,
-    raw: InboundRaw | None = None,
-    now: dt.datetime | None = None,
-) -> Received:
-    """Store a customer's message in the conversation it continues, or in a new one.
-
-    Idempotent: a message whose channel id this inbox already has is not stored again. When two
-    deliveries race, the unique constraint decides: the loser's insert raises IntegrityError,
-    and its caller rolls back the whole attempt (see inboxes.services.inbound_process).
-    """
-    now = now or timezone.now()
-    if inbound.external_id:
-        # Narrow on purpose: this runs for every inbound message and rarely finds anything.
-        existing = (
-            Message.objects.filter(inbox=inbox, external_id=inbound.external_id)
-            .only("id", "conversation_id")
-            .first()
-        )
-        if existing is not None:
-            return Received(
-                Conversation.objects.get(pk=existing.conversation_id), existing, True, False
-            )
-    conversation = thread_find(inbox=inbox, customer=customer, inbound=inbound, now=now)
-    created = False
-    if conversation is not None and conversation.status == Conversation.Status.CLOSED:
-        previous = conversation
-        conversation = conversation_create(
-            inbox=inbox,
-            customer=customer,
-            subject=inbound.subject or previous.subject,
-            language=inbound.language or previous.language,
-            now=now,
-            data={"follow_up_of": previous.number},
-            first_message_text=inbound.text,
-        )
-        created = True
-    elif conversation is None:
-        conversation = conversation_create(
-            inbox=inbox,
-            customer=customer,
-            subject=inbound.subject,
-            language=inbound.language,
-            now=now,
-            first_message_text=inbound.text,
-        )
-        created = True
-    if not created:
-        # Re-read under the row lock: an agent may be changing the conversation right now.
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    message = Message.objects.create(
-        conversation=conversation,
-        inbox=inbox,
-        direction=Message.Direction.INBOUND,
-        author_kind=Message.Author.CUSTOMER,
-        text=inbound.text,
-        full_text=inbound.full_text if inbound.full_text != inbound.text else "",
-        html=inbound.html,
-        external_id=inbound.external_id,
-        sender=inbound.sender_address,
-        recipients=inbound.recipients[:50],
-        # "automated" (auto-reply, list, daemon): automations must never answer this message.
-        headers={
-            **inbound.headers,
-            **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
-        },
-        raw=raw,
-        created_at=now,
-    )
-    _save_attachments(message, inbound.attachments)
-    if not created:
-        _after_customer_message(conversation=conversation, message=message, now=now)
-    _publish("message.created", conversation, message=message.pk)
-    return Received(conversation, message, False, created)
-
-
-def _after_customer_message(
-    *, conversation: Conversation, message: Message, now: dt.datetime
-) -> None:
+def customer_message_apply(
+    *, conversation: Conversation, text: str, now: dt.datetime, languages: list[str]
+) -> list[ConversationEvent]:
+    """What a new customer message does to its conversation, in memory: counts and times,
+    language, reopening. Returns the timeline rows to write; the caller saves
+    CUSTOMER_MESSAGE_FIELDS (one message or a batch of them)."""
+    events = []
     conversation.message_count += 1
-    conversation.preview = preview_of(message.text)
+    conversation.preview = preview_of(text)
     conversation.last_activity_at = now
     conversation.last_customer_message_at = now
     conversation.first_customer_message_at = conversation.first_customer_message_at or now
     conversation.waiting_since = conversation.waiting_since or now
     if not conversation.language:
-        workspace = Workspace.objects.only("languages").get(pk=conversation.workspace_id)
-        conversation.language = detect_language(
-            f"{conversation.subject}\n{message.text}", workspace.languages
-        )
+        conversation.language = detect_language(f"{conversation.subject}\n{text}", languages)
     if conversation.status == Conversation.Status.SOLVED:
         conversation.reopen_count += 1
         conversation.reopened_at = now
         conversation.solved_at = None
-        timeline_add(
-            conversation=conversation, actor=None, kind=ConversationEvent.Kind.REOPENED, data={}
+        events.append(
+            ConversationEvent(
+                conversation=conversation, kind=ConversationEvent.Kind.REOPENED, data={}
+            )
         )
     if conversation.status in {
         Conversation.Status.PENDING,
         Conversation.Status.ON_HOLD,
         Conversation.Status.SOLVED,
     }:
-        timeline_add(
-            conversation=conversation,
-            actor=None,
-            kind=ConversationEvent.Kind.STATUS,
-            data={"from": conversation.status, "to": Conversation.Status.OPEN},
+        events.append(
+            ConversationEvent(
+                conversation=conversation,
+                kind=ConversationEvent.Kind.STATUS,
+                data={"from": conversation.status, "to": Conversation.Status.OPEN},
+            )
         )
         conversation.status = Conversation.Status.OPEN
-    conversation.save(
-        update_fields=[
-            "message_count", "preview", "last_activity_at", "last_customer_message_at",
-            "first_customer_message_at", "waiting_since", "language", "status",
-            "reopen_count", "reopened_at", "solved_at",
-        ]
-    )  # fmt: skip
+    return events
+
+
+def _after_customer_message(
+    *, conversation: Conversation, message: Message, now: dt.datetime
+) -> None:
+    languages = (
+        []
+        if conversation.language
+        else Workspace.objects.only("languages").get(pk=conversation.workspace_id).languages
+    )
+    events = customer_message_apply(
+        conversation=conversation, text=message.text, now=now, languages=languages
+    )
+    ConversationEvent.objects.bulk_create(events)
+    conversation.save(update_fields=CUSTOMER_MESSAGE_FIELDS)
 
 
 def signature_for(*, agent: User, workspace: Workspace) -> str:

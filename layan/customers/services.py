@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +38,14 @@ def customer_find(*, workspace: Workspace, kind: str, address: str) -> Customer 
     return identity.customer if identity else None
 
 
-def _company_for_email(*, workspace: Workspace, address: str) -> Company | None:
-    domain = address.rpartition("@")[2]
-    if not domain:
-        return None
-    return Company.objects.filter(workspace=workspace, domain__iexact=domain).first()
+@dataclass(frozen=True)
+class IdentityClaim:
+    """Who a message says sent it: an identity, and what it tells us about its owner."""
+
+    kind: str
+    address: str
+    name: str = ""
+    language: str = ""
 
 
 def customer_resolve(
@@ -50,36 +56,79 @@ def customer_resolve(
     name: str = "",
     language: str = "",
 ) -> Customer:
-    """The customer behind this identity, created (with the identity) when new.
+    """The customer behind this identity, created (with the identity) when new."""
+    claim = IdentityClaim(kind=kind, address=address, name=name, language=language)
+    return customers_resolve(workspace=workspace, claims=[claim])[0]
+
+
+def customers_resolve(*, workspace: Workspace, claims: Sequence[IdentityClaim]) -> list[Customer]:
+    """The customer behind each claimed identity, in order; new ones created with their
+    identity. A constant number of queries however many claims: identities are looked up at
+    once, new customers (one per new address, however often it appears) written in bulk.
 
     Under concurrency the unique identity constraint decides: the loser's insert raises
     IntegrityError and its caller's transaction rolls back and retries (inbound_process does).
     """
-    normalized = identity_normalize(kind=kind, address=address)
-    if not normalized:
+    keys = [
+        (claim.kind, identity_normalize(kind=claim.kind, address=claim.address)) for claim in claims
+    ]
+    if any(not address for _kind, address in keys):
         raise ValidationError(_("The sender's address is empty."))
-    found = customer_find(workspace=workspace, kind=kind, address=normalized)
-    if found is not None:
+    found: dict[tuple[str, str], Customer] = {
+        (identity.kind, identity.address): identity.customer
+        for identity in Identity.objects.select_related("customer").filter(
+            workspace=workspace,
+            kind__in={kind for kind, _address in keys},
+            address__in={address for _kind, address in keys},
+        )
+    }
+    new: dict[tuple[str, str], Customer] = {}
+    for key, claim in zip(keys, claims, strict=True):
+        customer = found.get(key)
+        if customer is None:
+            customer = new.setdefault(key, Customer(workspace=workspace, name=claim.name[:160]))
+            customer.language = customer.language or claim.language
+            continue
         changed = []
-        if name and not found.name:
-            found.name = name
+        if claim.name and not customer.name:
+            customer.name = claim.name[:160]
             changed.append("name")
-        if language and not found.language:
-            found.language = language
+        if claim.language and not customer.language:
+            customer.language = claim.language
             changed.append("language")
         if changed:
-            found.save(update_fields=changed)
-        return found
-    company = (
-        _company_for_email(workspace=workspace, address=normalized)
-        if kind == Identity.Kind.EMAIL
-        else None
+            customer.save(update_fields=changed)
+    if new:
+        companies = _companies_for_emails(
+            workspace=workspace,
+            addresses=[address for kind, address in new if kind == Identity.Kind.EMAIL],
+        )
+        for (kind, address), customer in new.items():
+            if kind == Identity.Kind.EMAIL:
+                customer.company = companies.get(address.rpartition("@")[2])
+        Customer.objects.bulk_create(new.values())
+        Identity.objects.bulk_create(
+            Identity(workspace=workspace, customer=customer, kind=kind, address=address)
+            for (kind, address), customer in new.items()
+        )
+        found.update(new)
+    return [found[key] for key in keys]
+
+
+def _companies_for_emails(*, workspace: Workspace, addresses: list[str]) -> dict[str, Company]:
+    """The company each email domain belongs to (domains compared case-insensitively)."""
+    domains = {address.rpartition("@")[2] for address in addresses} - {""}
+    if not domains:
+        return {}
+    companies = (
+        Company.objects.annotate(domain_folded=Lower("domain"))
+        .filter(workspace=workspace, domain_folded__in=domains)
+        .order_by("name", "id")
     )
-    customer = Customer.objects.create(
-        workspace=workspace, name=name[:160], language=language, company=company
-    )
-    Identity.objects.create(workspace=workspace, customer=customer, kind=kind, address=normalized)
-    return customer
+    by_domain: dict[str, Company] = {}
+    for company in companies:
+        by_domain.setdefault(company.domain_folded, company)
+    return by_domain
 
 
 @transaction.atomic

@@ -12,23 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import Team, User, Workspace
 from layan.conversations.models import Conversation, ConversationEvent, Message
-from layan.conversations.services import message_receive, timeline_add
+from layan.conversations.receiving import Incoming, messages_receive
+from layan.conversations.services import timeline_add
 from layan.core.events import Event, publish
-from layan.customers.services import customer_resolve
+from layan.customers.services import IdentityClaim, customers_resolve
 from layan.inboxes import registry
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.types import InboundMessage
+from layan.search.analysis import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -145,9 +148,45 @@ def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[Inbound
     return raw, True
 
 
+def inbound_store_many(*, inbox: Inbox, payloads: Sequence[bytes], source: str) -> list[InboundRaw]:
+    """Commit many payloads in one transaction (the same bytes twice are one row); the rows are
+    in the order of `payloads`."""
+    digests = [hashlib.sha256(payload).hexdigest() for payload in payloads]
+    try:
+        with transaction.atomic():
+            stored = {
+                raw.digest: raw
+                for raw in InboundRaw.objects.filter(inbox=inbox, digest__in=set(digests))
+            }
+            new: dict[str, InboundRaw] = {}
+            for digest, payload in zip(digests, payloads, strict=True):
+                if digest not in stored and digest not in new:
+                    new[digest] = InboundRaw(
+                        inbox=inbox, source=source, digest=digest, payload=payload
+                    )
+            InboundRaw.objects.bulk_create(new.values())
+    except IntegrityError:
+        # Another process stored some of them meanwhile: one by one finds or stores each.
+        return [
+            inbound_store(inbox=inbox, payload=payload, source=source)[0] for payload in payloads
+        ]
+    stored.update(new)
+    for raw in stored.values():
+        raw.inbox = inbox
+    return [stored[digest] for digest in digests]
+
+
 def inbound_ingest(*, inbox: Inbox, payload: bytes, source: str) -> IngestResult:
     raw, _created = inbound_store(inbox=inbox, payload=payload, source=source)
     return inbound_process(raw=raw)
+
+
+def inbound_ingest_many(
+    *, inbox: Inbox, payloads: Sequence[bytes], source: str
+) -> list[IngestResult]:
+    """Store, then process, a batch of payloads (an IMAP poll, an import): one result each."""
+    raws = inbound_store_many(inbox=inbox, payloads=payloads, source=source)
+    return inbound_process_many(raws=raws)
 
 
 def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
@@ -172,68 +211,173 @@ def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
 def inbound_process(
     *, raw_id: int | None = None, raw: InboundRaw | None = None, actor: User | None = None
 ) -> IngestResult:
-    """Parse and receive one stored payload. Never raises: failures are recorded on the row.
-
-    Everything a payload creates (customer, conversation, message) is written in one
-    transaction. When a concurrent delivery of the same message or sender wins a unique
-    constraint, that transaction rolls back as a whole and the payload is processed once more,
-    now finding what the other delivery wrote (so a race never leaves an empty conversation).
-    """
+    """Parse and receive one stored payload. Never raises: failures are recorded on the row."""
     if raw is None:
         raw = InboundRaw.objects.select_related("inbox__workspace").get(pk=raw_id or 0)
-    if raw.status not in {InboundRaw.Status.PENDING, InboundRaw.Status.FAILED}:
-        return _result_of(raw, duplicate=True)
-    try:
-        inbound = registry.adapter_for(raw.inbox.kind).parse_inbound(bytes(raw.payload))
-    except Exception as error:
-        # The same bytes will fail the same way: kept for an admin to look at and reprocess.
-        logger.warning("inbound %s could not be parsed: %s", raw.pk, error)
-        return _fail(raw, f"{_('Could not read the message')}: {error}", retry=False)
-    for attempt in (1, 2):
+    return inbound_process_many(raws=[raw], actor=actor)[0]
+
+
+_OUTCOMES = {
+    InboundRaw.Status.PROCESSED: "ok",
+    InboundRaw.Status.DUPLICATE: "duplicate",
+    InboundRaw.Status.IGNORED: "ignored",
+}
+
+
+def inbound_process_many(
+    *, raws: Sequence[InboundRaw], actor: User | None = None
+) -> list[IngestResult]:
+    """Parse and receive stored payloads (of one inbox) in order. Never raises: failures are
+    recorded on their rows. The results are in the order of `raws` (a row listed twice is
+    processed once and reported as a duplicate the second time).
+
+    Everything the payloads create (customers, conversations, messages) is written in one
+    transaction. When it fails — a concurrent delivery of the same message or sender won a
+    unique constraint, or one payload cannot be received — it rolls back as a whole and each
+    payload is processed again on its own, where a race is retried once (now finding what the
+    other delivery wrote, so a race never leaves an empty conversation) and a failure stays
+    with the payload that caused it.
+    """
+    results: dict[int, IngestResult] = {}
+    batch: list[tuple[InboundRaw, InboundMessage]] = []
+    seen: set[int] = set()
+    for raw in raws:
+        if raw.pk in seen:
+            continue
+        seen.add(raw.pk)
+        if raw.status not in {InboundRaw.Status.PENDING, InboundRaw.Status.FAILED}:
+            results[raw.pk] = _result_of(raw, duplicate=True)
+            continue
+        try:
+            inbound = registry.adapter_for(raw.inbox.kind).parse_inbound(bytes(raw.payload))
+        except Exception as error:
+            # The same bytes will fail the same way: kept for an admin to look at and reprocess.
+            logger.warning("inbound %s could not be parsed: %s", raw.pk, error)
+            results[raw.pk] = _fail(raw, f"{_('Could not read the message')}: {error}", retry=False)
+            continue
+        batch.append((raw, inbound))
+    if batch:
+        results.update(_receive_batch(batch, actor=actor, alone=len(batch) == 1))
+    ordered = []
+    reported: set[int] = set()
+    for raw in raws:
+        result = results[raw.pk]
+        if raw.pk in reported and result.status == "ok":
+            result = replace(result, status="duplicate")
+        reported.add(raw.pk)
+        ordered.append(result)
+    return ordered
+
+
+def _receive_batch(
+    batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None, alone: bool
+) -> dict[int, IngestResult]:
+    attempts = (1, 2) if alone else (1,)
+    for attempt in attempts:
         try:
             with transaction.atomic():
-                claimed = InboundRaw.objects.filter(
-                    pk=raw.pk,
-                    status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
-                    attempts=raw.attempts,
-                ).update(attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor)
+                claimed = _claim(batch, actor=actor)
                 if not claimed:
+                    return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
+                outcomes = inbound_receive_many(
+                    inbox=claimed[0][0].inbox,
+                    items=[(inbound, raw) for raw, inbound in claimed],
+                )
+                _raws_record(claimed, outcomes)
+        except Exception as error:
+            if not alone:
+                logger.info("a batch of %s payloads failed (%s); one by one", len(batch), error)
+                results: dict[int, IngestResult] = {}
+                for raw, inbound in batch:
                     raw.refresh_from_db()
-                    return _result_of(raw, duplicate=True)
-                status, conversation, reason, message_id = inbound_receive(
-                    inbox=raw.inbox, inbound=inbound, raw=raw
-                )
-                InboundRaw.objects.filter(pk=raw.pk).update(
-                    status=status,
-                    error=reason,
-                    conversation=conversation,
-                    processed_at=timezone.now(),
-                )
-        except IntegrityError:
-            if attempt == 1:
+                    results.update(_receive_batch([(raw, inbound)], actor=actor, alone=True))
+                return results
+            raw = batch[0][0]
+            if isinstance(error, IntegrityError) and attempt == 1:
                 logger.info("inbound %s raced another delivery; processing it again", raw.pk)
                 continue
             logger.exception("inbound %s failed", raw.pk)
             raw.refresh_from_db()
-            return _fail(raw, "IntegrityError", retry=True)
-        except Exception as error:
-            logger.exception("inbound %s failed", raw.pk)
-            raw.refresh_from_db()
-            return _fail(raw, f"{type(error).__name__}: {error}", retry=True)
-        outcome = {
-            InboundRaw.Status.PROCESSED: "ok",
-            InboundRaw.Status.DUPLICATE: "duplicate",
-            InboundRaw.Status.IGNORED: "ignored",
-        }[InboundRaw.Status(status)]
-        return IngestResult(
-            outcome,
-            raw.pk,
-            conversation.number if conversation else None,
-            reason,
-            conversation.pk if conversation else None,
-            message_id,
-        )
+            kind = "IntegrityError" if isinstance(error, IntegrityError) else type(error).__name__
+            detail = "" if isinstance(error, IntegrityError) else f": {error}"
+            return {raw.pk: _fail(raw, f"{kind}{detail}", retry=True)}
+        taken = {raw.pk for raw, _inbound in claimed}
+        results = {raw.pk: _refreshed_result(raw) for raw, _inbound in batch if raw.pk not in taken}
+        for (raw, _inbound), (status, conversation, reason, message_id) in zip(
+            claimed, outcomes, strict=True
+        ):
+            results[raw.pk] = IngestResult(
+                _OUTCOMES[InboundRaw.Status(status)],
+                raw.pk,
+                conversation.number if conversation else None,
+                reason,
+                conversation.pk if conversation else None,
+                message_id,
+            )
+        return results
     raise AssertionError("unreachable")
+
+
+def _raws_record(claimed: list[tuple[InboundRaw, InboundMessage]], outcomes: list[Outcome]) -> None:
+    """Write each processed row's outcome: in one statement for the rows that became a message
+    of their own (the usual case), one per distinct outcome for the others."""
+    now = timezone.now()
+    own: list[int] = []
+    others: dict[tuple[str, str, int | None], list[int]] = {}
+    for (raw, inbound), (status, conversation, reason, _id) in zip(claimed, outcomes, strict=True):
+        if status == InboundRaw.Status.PROCESSED and inbound.bounce is None:
+            own.append(raw.pk)
+        else:
+            others.setdefault((status, reason, conversation.pk if conversation else None), [])
+            others[status, reason, conversation.pk if conversation else None].append(raw.pk)
+    if own:
+        InboundRaw.objects.filter(pk__in=own).update(
+            status=InboundRaw.Status.PROCESSED,
+            error="",
+            processed_at=now,
+            conversation_id=Subquery(
+                Message.objects.filter(raw_id=OuterRef("pk")).values("conversation_id")[:1]
+            ),
+        )
+    for (status, reason, conversation_id), ids in others.items():
+        InboundRaw.objects.filter(pk__in=ids).update(
+            status=status, error=reason, processed_at=now, conversation_id=conversation_id
+        )
+
+
+def _claim(
+    batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None
+) -> list[tuple[InboundRaw, InboundMessage]]:
+    """The payloads of the batch this transaction now owns (compare-and-set on the attempt
+    count: a payload another worker took meanwhile is left to it)."""
+    if len(batch) == 1:
+        raw = batch[0][0]
+        updated = InboundRaw.objects.filter(
+            pk=raw.pk,
+            status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
+            attempts=raw.attempts,
+        ).update(attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor)
+        return batch if updated else []
+    # Locked (PostgreSQL; SQLite's write lock serialises the same way) and compared.
+    current = dict(
+        InboundRaw.objects.select_for_update(skip_locked=True)
+        .filter(
+            pk__in=[raw.pk for raw, _inbound in batch],
+            status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
+        )
+        .values_list("pk", "attempts")
+    )
+    claimed = [(raw, inbound) for raw, inbound in batch if current.get(raw.pk) == raw.attempts]
+    if claimed:
+        InboundRaw.objects.filter(pk__in=[raw.pk for raw, _inbound in claimed]).update(
+            attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor
+        )
+    return claimed
+
+
+def _refreshed_result(raw: InboundRaw) -> IngestResult:
+    raw.refresh_from_db()
+    return _result_of(raw, duplicate=True)
 
 
 def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
@@ -245,45 +389,72 @@ def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
     return IngestResult("failed", raw.pk, None, error.splitlines()[0][:300] if error else "")
 
 
-def inbound_receive(
-    *, inbox: Inbox, inbound: InboundMessage, raw: InboundRaw | None
-) -> tuple[str, Conversation | None, str, int | None]:
+Outcome = tuple[str, Conversation | None, str, int | None]
+
+
+def inbound_receive(*, inbox: Inbox, inbound: InboundMessage, raw: InboundRaw | None) -> Outcome:
     """Inside the processing transaction: customer, conversation, message. Returns the raw row's
     new status, the conversation it landed in, why it was ignored (if it was), and the message."""
+    return inbound_receive_many(inbox=inbox, items=[(inbound, raw)])[0]
+
+
+def inbound_receive_many(
+    *, inbox: Inbox, items: Sequence[tuple[InboundMessage, InboundRaw | None]]
+) -> list[Outcome]:
+    """inbound_receive for a batch: customers resolved together, messages received together."""
     workspace = inbox.workspace
-    if inbound.bounce is not None:
-        return _bounce_receive(inbox=inbox, inbound=inbound)
-    if inbox.address and inbound.sender_address == inbox.address:
-        return InboundRaw.Status.IGNORED, None, "sent by this inbox itself (mail loop)", None
-    if not inbound.language:
-        from layan.search.analysis import detect_language
-
-        inbound.language = detect_language(
-            f"{inbound.subject}\n{inbound.text}", workspace.languages
-        )
-    customer = customer_resolve(
+    outcomes: dict[int, Outcome] = {}
+    customer_messages: list[tuple[int, InboundMessage, InboundRaw | None]] = []
+    for index, (inbound, raw) in enumerate(items):
+        if inbound.bounce is not None:
+            outcomes[index] = _bounce_receive(inbox=inbox, inbound=inbound)
+        elif inbox.address and inbound.sender_address == inbox.address:
+            outcomes[index] = (
+                InboundRaw.Status.IGNORED,
+                None,
+                "sent by this inbox itself (mail loop)",
+                None,
+            )
+        else:
+            if not inbound.language:
+                inbound.language = detect_language(
+                    f"{inbound.subject}\n{inbound.text}", workspace.languages
+                )
+            customer_messages.append((index, inbound, raw))
+    customers = customers_resolve(
         workspace=workspace,
-        kind=inbound.identity_kind,
-        address=inbound.sender_address,
-        name=inbound.sender_name,
-        language=inbound.language,
+        claims=[
+            IdentityClaim(
+                kind=inbound.identity_kind,
+                address=inbound.sender_address,
+                name=inbound.sender_name,
+                language=inbound.language,
+            )
+            for _index, inbound, _raw in customer_messages
+        ],
     )
-    # A racing duplicate raises IntegrityError here: inbound_process rolls back and retries.
-    received = message_receive(inbox=inbox, customer=customer, inbound=inbound, raw=raw)
-    if received.created_conversation and getattr(registry.adapter_for(inbox.kind), "live", False):
-        from layan.routing.services import conversation_route
+    # A racing duplicate raises IntegrityError here: inbound_process_many rolls back and retries.
+    received = messages_receive(
+        inbox=inbox,
+        items=[
+            Incoming(customer, inbound, raw)
+            for customer, (_index, inbound, raw) in zip(customers, customer_messages, strict=True)
+        ],
+    )
+    live = getattr(registry.adapter_for(inbox.kind), "live", False)
+    for (index, _inbound, _raw), outcome in zip(customer_messages, received, strict=True):
+        if outcome.created_conversation and live and not inbox.config.get("bot"):
+            from layan.routing.services import conversation_route
 
-        # A live chat needs a person now: straight to an available agent, or the queue; unless
-        # the answer bot replies first (it routes the chat when it hands off).
-        if not inbox.config.get("bot"):
-            conversation_route(conversation=received.conversation)
-    status = InboundRaw.Status.DUPLICATE if received.duplicate else InboundRaw.Status.PROCESSED
-    return status, received.conversation, "", received.message.pk
+            # A live chat needs a person now: straight to an available agent, or the queue;
+            # unless the answer bot replies first (it routes the chat when it hands off).
+            conversation_route(conversation=outcome.conversation)
+        status = InboundRaw.Status.DUPLICATE if outcome.duplicate else InboundRaw.Status.PROCESSED
+        outcomes[index] = (status, outcome.conversation, "", outcome.message.pk)
+    return [outcomes[index] for index in range(len(items))]
 
 
-def _bounce_receive(
-    *, inbox: Inbox, inbound: InboundMessage
-) -> tuple[str, Conversation | None, str, int | None]:
+def _bounce_receive(*, inbox: Inbox, inbound: InboundMessage) -> Outcome:
     assert inbound.bounce is not None
     original = (
         Message.objects.filter(

@@ -47,7 +47,7 @@ def _connect(config: EmailConfig) -> IMAPClient:
 
 def inbox_poll(*, inbox_id: int) -> PollResult:
     """Poll one inbox once. Connection errors are recorded on the inbox, never raised."""
-    from layan.inboxes.services import inbound_process, inbound_store
+    from layan.inboxes.services import inbound_process_many, inbound_store_many
 
     inbox = Inbox.objects.select_related("workspace").get(pk=inbox_id)
     config = EmailConfig.from_dict(inbox.config)
@@ -64,16 +64,18 @@ def inbox_poll(*, inbox_id: int) -> PollResult:
                 batch = uids[start : start + BATCH]
                 fetched = client.fetch(batch, ["BODY.PEEK[]"])
                 done = []
+                payloads = []
                 for uid in batch:
                     payload = fetched.get(uid, {}).get(b"BODY[]")
-                    if not isinstance(payload, bytes):
-                        continue
-                    result.fetched += 1
-                    raw, _created = inbound_store(inbox=inbox, payload=payload, source="imap")
-                    outcome = inbound_process(raw_id=raw.pk)
-                    result.stored += 1
-                    result.failed += outcome.status == "failed"
-                    done.append(uid)
+                    if isinstance(payload, bytes):
+                        done.append(uid)
+                        payloads.append(payload)
+                result.fetched += len(payloads)
+                # Stored (committed) before anything else, then processed as one batch.
+                raws = inbound_store_many(inbox=inbox, payloads=payloads, source="imap")
+                result.stored += len(raws)
+                outcomes = inbound_process_many(raws=raws)
+                result.failed += sum(outcome.status == "failed" for outcome in outcomes)
                 if not done:
                     continue
                 if config.imap_processed_folder:

@@ -1,0 +1,316 @@
+"""Receiving customer messages: find the conversation each continues, or open one; store it.
+
+One implementation for one message and for a batch (an IMAP poll, an import, a burst of chat
+frames): `messages_receive` reads everything the threading rules need with a constant number of
+queries for the whole batch, decides message by message in order (a message may continue a
+conversation an earlier message of the same batch opened), and writes in bulk.
+`message_receive` is the batch of one.
+
+Threading, in the order of docs/architecture.md: a messaging channel's open conversation
+(`continues_latest`) -> our Message-IDs in In-Reply-To / References -> a reply token -> the
+conversation number, from that conversation's customer only -> the same customer's open
+conversation in this inbox with the same normalised subject, active recently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from layan.conversations.models import Conversation, ConversationEvent, Message
+from layan.conversations.services import (
+    CUSTOMER_MESSAGE_FIELDS,
+    _publish,
+    _save_attachments,
+    conversation_build,
+    customer_message_apply,
+    next_numbers,
+    subject_key,
+)
+from layan.customers.models import Customer
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.types import InboundMessage
+
+# The subject rule only threads into a conversation active within this window.
+SUBJECT_MATCH_WINDOW = dt.timedelta(days=14)
+# Only the last references of a long thread are looked up (the newest are at the end).
+MAX_REFERENCES = 50
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One customer message to receive: who sent it (resolved), what it says, its raw row."""
+
+    customer: Customer
+    inbound: InboundMessage
+    raw: InboundRaw | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    conversation: Conversation
+    message: Message
+    duplicate: bool
+    created_conversation: bool
+
+
+def message_receive(
+    *,
+    inbox: Inbox,
+    customer: Customer,
+    inbound: InboundMessage,
+    raw: InboundRaw | None = None,
+    now: dt.datetime | None = None,
+) -> Received:
+    """Store one customer message (see messages_receive)."""
+    return messages_receive(inbox=inbox, items=[Incoming(customer, inbound, raw)], now=now)[0]
+
+
+class _Threads:
+    """What the threading rules need for a batch, read at once, kept current as it is planned."""
+
+    def __init__(self, *, inbox: Inbox, items: Sequence[Incoming], now: dt.datetime) -> None:
+        self.inbox = inbox
+        workspace_id = inbox.workspace_id
+        inbounds = [item.inbound for item in items]
+        customer_ids = {item.customer.pk for item in items}
+        # Our message ids in the inbox: a message seen before is a duplicate.
+        external_ids = {inbound.external_id for inbound in inbounds if inbound.external_id}
+        self.existing: dict[str, tuple[int, int]] = (
+            {
+                external_id: (pk, conversation_id)
+                for external_id, pk, conversation_id in Message.objects.filter(
+                    inbox=inbox, external_id__in=external_ids
+                ).values_list("external_id", "id", "conversation_id")
+            }
+            if external_ids
+            else {}
+        )
+        # Referenced message id -> (message pk, conversation pk), across the workspace.
+        references = {
+            reference
+            for inbound in inbounds
+            if not inbound.continues_latest
+            for reference in inbound.references[-MAX_REFERENCES:]
+        }
+        self.referenced: dict[str, tuple[int, int]] = {}
+        if references:
+            for external_id, pk, conversation_id in Message.objects.filter(
+                conversation__workspace_id=workspace_id, external_id__in=references
+            ).values_list("external_id", "id", "conversation_id"):
+                if pk > self.referenced.get(external_id, (0, 0))[0]:
+                    self.referenced[external_id] = (pk, conversation_id)
+        wanted = Q(pk__in={pk for _message, pk in self.referenced.values()})
+        wanted |= Q(pk__in={conversation for _message, conversation in self.existing.values()})
+        tokens = {token for inbound in inbounds for token in inbound.thread_tokens}
+        if tokens:
+            wanted |= Q(reply_token__in=tokens)
+        numbers = {inbound.conversation_number for inbound in inbounds} - {None}
+        if numbers:
+            wanted |= Q(number__in=numbers, customer_id__in=customer_ids)
+        # Open conversations of these customers in this inbox: the messaging-channel rule and
+        # the subject rule choose among them.
+        wanted |= Q(
+            inbox=inbox, customer_id__in=customer_ids, status__in=Conversation.OPEN_STATUSES
+        )
+        # Locked: what is decided from these rows holds until commit (an agent may be changing
+        # one right now; SQLite's write lock serialises the same way).
+        self.by_id: dict[int, Conversation] = {
+            conversation.pk: conversation
+            for conversation in Conversation.objects.select_for_update().filter(
+                wanted, workspace_id=workspace_id
+            )
+        }
+        self.by_token = {c.reply_token: c for c in self.by_id.values() if c.reply_token in tokens}
+        self.by_number = {
+            (c.number, c.customer_id): c for c in self.by_id.values() if c.number in numbers
+        }
+        # Newest activity first, so the first found per customer is the one to continue.
+        self.open_of: dict[int, list[Conversation]] = {}
+        for conversation in sorted(
+            self.by_id.values(), key=lambda c: (c.last_activity_at, c.pk), reverse=True
+        ):
+            if (
+                conversation.inbox_id == inbox.pk
+                and conversation.customer_id in customer_ids
+                and conversation.status in Conversation.OPEN_STATUSES
+            ):
+                self.open_of.setdefault(conversation.customer_id, []).append(conversation)
+        self.window_start = now - SUBJECT_MATCH_WINDOW
+        # Messages planned in this batch: their ids thread like stored ones, newer than any.
+        self.planned: dict[str, Conversation] = {}
+
+    def find(self, *, customer: Customer, inbound: InboundMessage) -> Conversation | None:
+        if inbound.continues_latest:
+            return next(iter(self.open_of.get(customer.pk, [])), None)
+        if inbound.references:
+            recent = inbound.references[-MAX_REFERENCES:]
+            for reference in reversed(recent):
+                if reference in self.planned:
+                    return self.planned[reference]
+            # The newest stored message among the references decides.
+            known = [self.referenced[ref] for ref in recent if ref in self.referenced]
+            if known:
+                return self.by_id[max(known)[1]]
+        for token in inbound.thread_tokens:
+            if token in self.by_token:
+                return self.by_token[token]
+        if inbound.conversation_number is not None:
+            found = self.by_number.get((inbound.conversation_number, customer.pk))
+            if found is not None:
+                return found
+        key = subject_key(inbound.subject)
+        if key:
+            for conversation in self.open_of.get(customer.pk, []):
+                if (
+                    conversation.subject_key == key
+                    and conversation.last_activity_at >= self.window_start
+                ):
+                    return conversation
+        return None
+
+    def remember(self, *, conversation: Conversation, inbound: InboundMessage) -> None:
+        """A message of the batch went to `conversation`: later ones may continue it."""
+        if inbound.external_id:
+            self.planned[inbound.external_id] = conversation
+        if conversation.status in Conversation.OPEN_STATUSES:
+            latest = self.open_of.setdefault(conversation.customer_id, [])
+            if conversation in latest:
+                latest.remove(conversation)
+            latest.insert(0, conversation)
+
+
+def messages_receive(
+    *, inbox: Inbox, items: Sequence[Incoming], now: dt.datetime | None = None
+) -> list[Received]:
+    """Store each customer message in the conversation it continues, or in a new one; the
+    results are in the order of `items`. Runs inside the caller's transaction.
+
+    Idempotent: a message whose channel id this inbox already has (or that came earlier in the
+    batch) is not stored again. When two deliveries race, the unique constraint decides: the
+    loser's insert raises IntegrityError, and its caller rolls back the whole attempt (see
+    inboxes.services.inbound_process_many).
+    """
+    now = now or timezone.now()
+    threads = _Threads(inbox=inbox, items=items, now=now)
+    languages = inbox.workspace.languages
+    created: list[tuple[Conversation, dict[str, object]]] = []
+    continued: dict[int, Conversation] = {}
+    events: list[ConversationEvent] = []
+    messages: list[tuple[Message, Incoming]] = []
+    # Per item: (conversation, message, duplicate, opened a conversation)
+    plans: list[tuple[Conversation, Message | int, bool, bool]] = []
+    planned_messages: dict[str, Message] = {}
+    for item in items:
+        inbound, customer = item.inbound, item.customer
+        external_id = inbound.external_id
+        if external_id in threads.existing:
+            message_id, conversation_id = threads.existing[external_id]
+            plans.append((threads.by_id[conversation_id], message_id, True, False))
+            continue
+        if external_id in planned_messages:
+            earlier = planned_messages[external_id]
+            plans.append((earlier.conversation, earlier, True, False))
+            continue
+        conversation = threads.find(customer=customer, inbound=inbound)
+        opened = conversation is None or conversation.status == Conversation.Status.CLOSED
+        if conversation is None or opened:
+            previous = conversation
+            conversation = conversation_build(
+                inbox=inbox,
+                customer=customer,
+                subject=inbound.subject or (previous.subject if previous else ""),
+                language=inbound.language or (previous.language if previous else ""),
+                now=now,
+                first_message_text=inbound.text,
+            )
+            created.append((conversation, {"follow_up_of": previous.number} if previous else {}))
+        else:
+            if conversation.pk is not None:
+                continued[conversation.pk] = conversation
+            events += customer_message_apply(
+                conversation=conversation, text=inbound.text, now=now, languages=languages
+            )
+        message = Message(
+            conversation=conversation,
+            inbox=inbox,
+            direction=Message.Direction.INBOUND,
+            author_kind=Message.Author.CUSTOMER,
+            text=inbound.text,
+            full_text=inbound.full_text if inbound.full_text != inbound.text else "",
+            html=inbound.html,
+            external_id=external_id,
+            sender=inbound.sender_address,
+            recipients=inbound.recipients[:50],
+            # "automated" (auto-reply, list, daemon): automations must never answer this message.
+            headers={
+                **inbound.headers,
+                **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
+            },
+            raw=item.raw,
+            created_at=now,
+        )
+        messages.append((message, item))
+        if external_id:
+            planned_messages[external_id] = message
+        threads.remember(conversation=conversation, inbound=inbound)
+        plans.append((conversation, message, False, opened))
+    _write(
+        inbox=inbox,
+        created=created,
+        continued=list(continued.values()),
+        events=events,
+        messages=messages,
+    )
+    duplicates = Message.objects.in_bulk(
+        [message for _c, message, _d, _o in plans if isinstance(message, int)]
+    )
+    return [
+        Received(
+            conversation,
+            duplicates[message] if isinstance(message, int) else message,
+            duplicate,
+            opened,
+        )
+        for conversation, message, duplicate, opened in plans
+    ]
+
+
+def _write(
+    *,
+    inbox: Inbox,
+    created: list[tuple[Conversation, dict[str, object]]],
+    continued: list[Conversation],
+    events: list[ConversationEvent],
+    messages: list[tuple[Message, Incoming]],
+) -> None:
+    for conversation in continued:
+        # One UPDATE each: cheaper than bulk_update's CASE expressions for a batch's few rows.
+        conversation.save(update_fields=CUSTOMER_MESSAGE_FIELDS)
+    if created:
+        numbers = next_numbers(inbox.workspace_id, len(created))
+        for (conversation, _data), number in zip(created, numbers, strict=True):
+            conversation.number = number
+        Conversation.objects.bulk_create([conversation for conversation, _data in created])
+        events += [
+            ConversationEvent(
+                conversation=conversation,
+                kind=ConversationEvent.Kind.CREATED,
+                data={"inbox": inbox.name, **data},
+            )
+            for conversation, data in created
+        ]
+    # Rows pointing at conversations opened in this batch take their new ids on the way in.
+    ConversationEvent.objects.bulk_create(events)
+    Message.objects.bulk_create([message for message, _item in messages])
+    for message, item in messages:
+        if item.inbound.attachments:
+            _save_attachments(message, item.inbound.attachments)
+    for conversation, _data in created:
+        _publish("conversation.created", conversation, channel=inbox.kind)
+    for message, _item in messages:
+        _publish("message.created", message.conversation, message=message.pk)
