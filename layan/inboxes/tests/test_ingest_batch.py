@@ -47,7 +47,7 @@ def test_a_batch_threads_replies_to_mail_earlier_in_the_same_batch(email_inbox: 
 
     assert [result.status for result in results] == ["ok"] * 4
     numbers = [result.conversation_number for result in results]
-    assert numbers[0] == numbers[2] and numbers[1] == numbers[3] and numbers[0] != numbers[1]
+    assert numbers[2] == numbers[0] != numbers[1] == numbers[3]
     assert sorted(Conversation.objects.values_list("number", flat=True)) == sorted({*numbers})
     carl = Conversation.objects.get(number=numbers[0])
     assert (carl.message_count, carl.preview) == (2, "Any news?")
