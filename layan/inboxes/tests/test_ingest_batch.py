@@ -27,6 +27,11 @@ CORPUS = Path(__file__).parent / "corpus"
 pytestmark = pytest.mark.django_db
 
 
+def number_of(result: services.IngestResult) -> int:
+    assert result.conversation_number is not None, result
+    return result.conversation_number
+
+
 def ingest_many(inbox: Inbox, payloads: list[bytes]) -> list[services.IngestResult]:
     return services.inbound_ingest_many(inbox=inbox, payloads=payloads, source="test")
 
@@ -46,7 +51,7 @@ def test_a_batch_threads_replies_to_mail_earlier_in_the_same_batch(email_inbox: 
     )
 
     assert [result.status for result in results] == ["ok"] * 4
-    numbers = [result.conversation_number for result in results]
+    numbers = [number_of(result) for result in results]
     assert numbers[2] == numbers[0] != numbers[1] == numbers[3]
     assert sorted(Conversation.objects.values_list("number", flat=True)) == sorted({*numbers})
     carl = Conversation.objects.get(number=numbers[0])
@@ -70,7 +75,7 @@ def test_a_batch_continues_stored_conversations_like_one_by_one(
         payload=customer_email(subject="Size exchange", message_id="<a@x>"),
         source="test",
     )
-    conversation = Conversation.objects.get(pk=first.conversation_id)
+    conversation = Conversation.objects.get(number=number_of(first))
     conversations.conversation_update(
         conversation=conversation, actor=alice, changes=conversations.Changes(status="solved")
     )

@@ -16,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from layan.inboxes.models import Inbox
 
+# Files stored and received per transaction.
+BATCH = 50
+
 
 class Command(BaseCommand):
     help = "Email channel: ingest files, run the SMTP receiver, or poll IMAP mailboxes."
@@ -51,7 +54,7 @@ class Command(BaseCommand):
 
     def _ingest(self, address: str | None, files: list[str]) -> None:
         from layan.inboxes.email.parse import parse_email
-        from layan.inboxes.services import inbound_ingest, inbox_for_address
+        from layan.inboxes.services import inbound_ingest_many, inbox_for_address
 
         fixed: Inbox | None = None
         if address:
@@ -60,17 +63,36 @@ class Command(BaseCommand):
                 raise CommandError(f"No active email inbox has the address {address}.")
         elif not Inbox.objects.filter(kind=Inbox.Kind.EMAIL, is_active=True).exists():
             raise CommandError("There is no active email inbox: create one first.")
+        # Consecutive files for one inbox go in batches (one transaction each), as an IMAP
+        # fetch does; the lines still come out in the order of the files.
+        pending: list[bytes] = []
+        pending_inbox: Inbox | None = None
+
+        def flush() -> None:
+            if pending and pending_inbox is not None:
+                for result in inbound_ingest_many(
+                    inbox=pending_inbox, payloads=pending, source="file"
+                ):
+                    self.stdout.write(result.line())
+            pending.clear()
+
         for name in files or ["-"]:
             try:
                 payload = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
             except OSError as error:
+                flush()
                 self.stdout.write(f"failed {name}: {error.strerror or error}")
                 continue
             inbox = fixed or self._inbox_from_recipients(payload, parse_email, inbox_for_address)
             if inbox is None:
+                flush()
                 self.stdout.write("failed no recipient is an inbox address (use --inbox)")
                 continue
-            self.stdout.write(inbound_ingest(inbox=inbox, payload=payload, source="file").line())
+            if pending_inbox is None or inbox.pk != pending_inbox.pk or len(pending) >= BATCH:
+                flush()
+                pending_inbox = inbox
+            pending.append(payload)
+        flush()
 
     @staticmethod
     def _inbox_from_recipients(payload: bytes, parse: Any, find: Any) -> Inbox | None:
