@@ -201,7 +201,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "BACKEND": "layan.realtime.layers.SweepingInMemoryChannelLayer",
             "CONFIG": {"capacity": 1000},
         }
     }

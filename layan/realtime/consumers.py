@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from uvicorn.protocols.utils import ClientDisconnected
@@ -18,6 +19,16 @@ from layan.realtime import groups, presence, push
 
 
 class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler: a hop into the one
+        # database thread for each frame and each group event, queued behind real work (three
+        # per chat message). Every database call here goes through database_sync_to_async,
+        # which does the same itself before and after the call, so the hop is skipped.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def send_json(self, content: Any, close: bool = False) -> None:
         # The browser may be gone while a frame is on its way (a closed tab, a dropped
         # network). The server raises on send; swallowed, the consumer goes on to its
