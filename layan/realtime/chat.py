@@ -9,11 +9,15 @@ the widget resends unacknowledged messages after a reconnect and the channel dro
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
+import weakref
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
 
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.tasks import chat_transcript_task
@@ -27,10 +31,90 @@ RATE_FRAMES = 40
 RATE_WINDOW = 10.0
 META_KEYS = ("page_url", "referrer", "user_agent", "browser_language")
 
+logger = logging.getLogger(__name__)
+
 
 def _str(content: dict[str, Any], key: str, limit: int = 500) -> str:
     value = content.get(key)
     return value[:limit] if isinstance(value, str) else ""
+
+
+class _ChatWriter:
+    """Visitor messages of this process, written in batches: the messages that arrive while a
+    batch is being written make up the next one. One database hop and one pair of
+    transactions per batch instead of per message, and no waiting when it is quiet (a lone
+    message is written at once)."""
+
+    MAX_BATCH = 100
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[Inbox, chat.ChatFrame, asyncio.Future[chat.ChatReceived]]] = []
+        self.draining: asyncio.Task[None] | None = None
+
+    async def receive(self, inbox: Inbox, frame: chat.ChatFrame) -> chat.ChatReceived:
+        future: asyncio.Future[chat.ChatReceived] = asyncio.get_running_loop().create_future()
+        self.waiting.append((inbox, frame, future))
+        if self.draining is None:
+            self.draining = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self.waiting:
+                batch = self.waiting[: self.MAX_BATCH]
+                del self.waiting[: self.MAX_BATCH]
+                by_inbox: dict[int, list[Any]] = {}
+                for item in batch:
+                    by_inbox.setdefault(item[0].pk, []).append(item)
+                for items in by_inbox.values():
+                    await self._write(items)
+        finally:
+            self.draining = None
+
+    @staticmethod
+    async def _write(
+        items: list[tuple[Inbox, chat.ChatFrame, asyncio.Future[chat.ChatReceived]]],
+    ) -> None:
+        results: list[chat.ChatReceived | chat.ChatError]
+        try:
+            results = await database_sync_to_async(_store)(
+                items[0][0], [frame for _inbox, frame, _future in items]
+            )
+        except Exception:
+            logger.exception("a batch of %s chat messages could not be stored", len(items))
+            failed = chat.ChatError(_("Your message could not be sent. Please try again."))
+            results = [failed] * len(items)
+        for (_inbox, _frame, future), result in zip(items, results, strict=True):
+            if future.done():
+                continue  # the visitor's socket closed meanwhile
+            if isinstance(result, chat.ChatError):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+
+def _store(inbox: Inbox, frames: list[chat.ChatFrame]) -> list[chat.ChatReceived | chat.ChatError]:
+    results = chat.chats_receive(inbox=inbox, frames=frames)
+    # Sent from an open widget: its chats have a visitor present (replies are not emailed).
+    chat.visitor_present(
+        conversation_ids=sorted(
+            {result.conversation_id for result in results if isinstance(result, chat.ChatReceived)}
+        )
+    )
+    return results
+
+
+_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _ChatWriter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writer() -> _ChatWriter:
+    """This event loop's writer (tests run consumers on loops of their own)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _writers:
+        _writers[loop] = _ChatWriter()
+    return _writers[loop]
 
 
 class VisitorConsumer(JsonConsumer):
@@ -137,22 +221,16 @@ class VisitorConsumer(JsonConsumer):
         meta = {**self.meta, **{k: _str(content, k) for k in META_KEYS if _str(content, k)}}
         name, email = _str(content, "name", 160), _str(content, "email", 254)
         try:
-            received = await database_sync_to_async(self._receive)(
-                client_id, text, meta, name, email
-            )
+            if name or email:
+                await database_sync_to_async(chat.visitor_identify)(
+                    inbox=self.inbox, key=self.key, name=name, email=email
+                )
+            frame = chat.ChatFrame(key=self.key, client_id=client_id, text=text, meta=meta)
+            received = await _writer().receive(self.inbox, frame)
         except chat.ChatError as error:
             await self.send_json({"type": "error", "error": str(error), "client_id": client_id})
             return
         await self._delivered(received, client_id)
-
-    def _receive(
-        self, client_id: str, text: str, meta: dict[str, str], name: str, email: str
-    ) -> chat.ChatReceived:
-        if name or email:
-            chat.visitor_identify(inbox=self.inbox, key=self.key, name=name, email=email)
-        return chat.chat_receive(
-            inbox=self.inbox, key=self.key, client_id=client_id, text=text, meta=meta
-        )
 
     async def _delivered(self, received: chat.ChatReceived, client_id: str) -> None:
         await self._join(received.conversation_id)
@@ -161,9 +239,6 @@ class VisitorConsumer(JsonConsumer):
         await self.channel_layer.group_send(
             groups.chat(received.conversation_id),
             {"type": "chat.event", "event": "message", "data": received.message},
-        )
-        await database_sync_to_async(chat.visitor_present)(
-            conversation_ids=[received.conversation_id]
         )
         if received.waiting:
             reply = await database_sync_to_async(chat.chat_bot_turn)(

@@ -12,7 +12,8 @@ import base64
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -320,6 +321,17 @@ class ChatReceived:
     waiting: bool
 
 
+@dataclass(frozen=True)
+class ChatFrame:
+    """One visitor message as the widget sent it."""
+
+    key: str
+    client_id: str
+    text: str
+    meta: dict[str, str]
+    files: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+
 def chat_receive(
     *,
     inbox: Inbox,
@@ -329,40 +341,77 @@ def chat_receive(
     meta: dict[str, str],
     files: list[tuple[str, str, bytes]] | None = None,
 ) -> ChatReceived:
-    """One visitor message, through the shared inbound path (stored first, deduplicated)."""
-    from layan.inboxes.services import inbound_ingest
+    """One visitor message (see chats_receive); ChatError when it could not be stored."""
+    frame = ChatFrame(key=key, client_id=client_id, text=text, meta=meta, files=files or [])
+    received = chats_receive(inbox=inbox, frames=[frame])[0]
+    if isinstance(received, ChatError):
+        raise received
+    return received
 
+
+def _frame_payload(frame: ChatFrame) -> bytes:
     payload = {
-        "visitor": key,
-        "client_id": client_id,
-        "text": text,
-        **{k: v for k, v in meta.items() if isinstance(v, str)},
+        "visitor": frame.key,
+        "client_id": frame.client_id,
+        "text": frame.text,
+        **{k: v for k, v in frame.meta.items() if isinstance(v, str)},
         "files": [
             {"name": name, "type": content_type, "data": base64.b64encode(content).decode()}
-            for name, content_type, content in files or []
+            for name, content_type, content in frame.files
         ],
     }
-    result = inbound_ingest(
-        inbox=inbox, payload=json.dumps(payload, sort_keys=True).encode(), source="chat"
+    return json.dumps(payload, sort_keys=True).encode()
+
+
+def chats_receive(*, inbox: Inbox, frames: Sequence[ChatFrame]) -> list[ChatReceived | ChatError]:
+    """Visitor messages through the shared inbound path (stored first, deduplicated), as one
+    batch: the frames that reached this process while the previous batch was being written.
+    One result per frame, in order; a frame that could not be stored gets a ChatError."""
+    from layan.inboxes.services import inbound_ingest_many
+
+    results = inbound_ingest_many(
+        inbox=inbox, payloads=[_frame_payload(frame) for frame in frames], source="chat"
     )
-    if result.status not in {"ok", "duplicate"}:
-        raise ChatError(_("Your message could not be sent. Please try again."))
     messages = Message.objects.select_related("conversation").only(
         "id", "conversation_id", "external_id", "author_kind", "author_agent_id", "text",
         "headers", "created_at", "conversation__assignee_id",
     )  # fmt: skip
-    if files:
+    if any(frame.files for frame in frames):
         messages = messages.prefetch_related("attachments")
-    message = (
-        messages.get(pk=result.message_id)
-        if result.message_id
-        else messages.get(inbox=inbox, external_id=f"chat:{key}:{client_id}")
+    stored = [result.status in {"ok", "duplicate"} for result in results]
+    by_id = messages.in_bulk(
+        [result.message_id for result in results if result.message_id is not None]
     )
-    return ChatReceived(
-        message=message_payload(message, with_files=bool(files)),
-        conversation_id=message.conversation_id,
-        waiting=message.conversation.assignee_id is None,
+    # A duplicate found again by an earlier run has no message id in its result: by channel id.
+    missing = [
+        f"chat:{frame.key}:{frame.client_id}"
+        for frame, result, ok in zip(frames, results, stored, strict=True)
+        if ok and not result.message_id
+    ]
+    by_external = (
+        {m.external_id: m for m in messages.filter(inbox=inbox, external_id__in=missing)}
+        if missing
+        else {}
     )
+    received: list[ChatReceived | ChatError] = []
+    for frame, result, ok in zip(frames, results, stored, strict=True):
+        message = (
+            by_id.get(result.message_id or 0)
+            or by_external.get(f"chat:{frame.key}:{frame.client_id}")
+            if ok
+            else None
+        )
+        if message is None:
+            received.append(ChatError(_("Your message could not be sent. Please try again.")))
+            continue
+        received.append(
+            ChatReceived(
+                message=message_payload(message, with_files=bool(frame.files)),
+                conversation_id=message.conversation_id,
+                waiting=message.conversation.assignee_id is None,
+            )
+        )
+    return received
 
 
 def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None:

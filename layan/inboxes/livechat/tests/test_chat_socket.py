@@ -153,6 +153,42 @@ async def test_after_a_reconnect_nothing_is_lost_or_doubled(cast: Cast, chat_inb
     await stranger.disconnect()
 
 
+async def test_messages_from_many_visitors_at_once_are_each_stored_once_in_order(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    # Written in batches (what arrives while one batch is written is the next): every visitor
+    # gets its own acks, in its own order, and a resent message is still one message.
+    visitors = [visitor_socket() for _ in range(8)]
+    for visitor in visitors:
+        await connected(visitor)
+    for round_ in range(3):
+        for number, visitor in enumerate(visitors):
+            await visitor.send_json_to(
+                {"type": "message", "client_id": f"m{round_}", "text": f"v{number} #{round_}"}
+            )
+    await visitors[0].send_json_to({"type": "message", "client_id": "m0", "text": "v0 #0"})
+    conversations = set()
+    for number, visitor in enumerate(visitors):
+        acks = [(await next_of(visitor, "ack"))["message"] for _ in range(3 + (number == 0))]
+        assert [ack["text"] for ack in acks] == [f"v{number} #{r}" for r in range(3)] + (
+            ["v0 #0"] if number == 0 else []
+        )
+        assert len({ack["conversation"] for ack in acks}) == 1
+        conversations.add(acks[0]["conversation"])
+        await visitor.disconnect()
+    assert len(conversations) == 8
+    assert await Message.objects.filter(conversation_id__in=conversations).acount() == 24
+    # Each conversation's messages in the order the visitor sent them.
+    for conversation_id in conversations:
+        texts = [
+            text
+            async for text in Message.objects.filter(conversation_id=conversation_id)
+            .order_by("id")
+            .values_list("text", flat=True)
+        ]
+        assert [text.split("#")[1] for text in texts] == ["0", "1", "2"]
+
+
 async def test_a_flood_of_frames_is_refused(cast: Cast, chat_inbox: Inbox) -> None:
     visitor = visitor_socket()
     await connected(visitor)
