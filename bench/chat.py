@@ -190,7 +190,7 @@ def main() -> None:
     )  # fmt: skip
     inbox_create(workspace=workspace, kind="chat", name="Chat")
     agent = User.objects.create_user(
-        "agent@bench.example", "x", workspace=workspace, name="Agent", chat_limit=50_000,
+        "agent@bench.example", "x", workspace=workspace, name="Agent", chat_limit=30_000,
         availability="online",
     )  # fmt: skip
     session = SessionStore()
