@@ -44,6 +44,9 @@ VISITOR_SALT = "layan.chat.visitor"
 FILE_SALT = "layan.chat.file"
 # A widget pings every 30 s; a visitor silent for this long has left (replies then go by email).
 PRESENCE_SECONDS = 75
+# Files one visitor may send per window (the socket's own frames are limited in realtime/chat).
+UPLOADS_PER_WINDOW = 10
+UPLOAD_WINDOW_SECONDS = 600
 HISTORY_LIMIT = 200
 # The wait estimate needs this many recent chats to say anything.
 ESTIMATE_MIN_SAMPLES = 5
@@ -176,6 +179,19 @@ def open_chat_ids(*, inbox: Inbox, key: str) -> list[int]:
         .filter(status__in=Conversation.OPEN_STATUSES)
         .values_list("pk", flat=True)
     )
+
+
+def upload_allowed(*, inbox: Inbox, key: str) -> bool:
+    """Count one upload by this visitor; False once they sent too many in the window."""
+    counter = f"chat.uploads.{inbox.pk}.{key}"
+    if cache.add(counter, 1, UPLOAD_WINDOW_SECONDS):
+        return True
+    try:
+        return cache.incr(counter) <= UPLOADS_PER_WINDOW
+    except ValueError:
+        # Expired between the two calls: a new window.
+        cache.add(counter, 1, UPLOAD_WINDOW_SECONDS)
+        return True
 
 
 def visitor_present(*, conversation_ids: list[int]) -> None:

@@ -71,6 +71,9 @@ def chat_upload(request: HttpRequest, slug: str) -> HttpResponseBase:
         return _cors(
             JsonResponse({"error": _("Choose a file to send.")}, status=400), request, inbox
         )
+    if not chat.upload_allowed(inbox=inbox, key=key):
+        error = _("You have sent many files just now. Please wait a few minutes.")
+        return _cors(JsonResponse({"error": error}, status=429), request, inbox)
     if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
         error = _("That file is too big (at most %(mb)s MB).") % {
             "mb": MAX_UPLOAD_BYTES // (1024 * 1024)

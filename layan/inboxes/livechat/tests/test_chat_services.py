@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -255,6 +256,32 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     assert chat.chat_state(inbox=chat_inbox, now=monday_ten) == chat.ChatState(
         online=True, reply_by=None, hours_open=True
     )
+
+
+def test_a_visitor_sending_file_after_file_is_told_to_wait(
+    cast: Cast, chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layan.inboxes.livechat.services import visitor_token_issue
+
+    monkeypatch.setattr(chat, "UPLOADS_PER_WINDOW", 2)
+    token, _key = visitor_token_issue(inbox=chat_inbox)
+    other, _other_key = visitor_token_issue(inbox=chat_inbox)
+
+    def send(visitor: str, number: int) -> Any:
+        photo = SimpleUploadedFile("p.png", b"\x89PNG fake", content_type="image/png")
+        return Client().post(
+            "/chat/toko-test/upload/",
+            {"token": visitor, "client_id": f"u{number}", "file": photo},
+            HTTP_ACCEPT_LANGUAGE="id",
+        )
+
+    assert [send(token, n).status_code for n in range(3)] == [200, 200, 429]
+    refused = send(token, 9)
+    assert refused.status_code == 429
+    assert "Mohon tunggu" in refused.json()["error"]
+    # Nothing refused was stored, and another visitor may still send.
+    assert send(other, 1).status_code == 200
+    assert Message.objects.count() == 3
 
 
 def test_files_upload_from_the_shop_and_are_served_to_the_widget(
