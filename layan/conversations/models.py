@@ -235,6 +235,7 @@ class ConversationEvent(models.Model):
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
         BOT = "bot", _("Answer bot")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        TRANSCRIPT = "transcript", _("Transcript emailed")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

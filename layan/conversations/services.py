@@ -493,6 +493,7 @@ def _set_status(
         conversation.closed_at = None
     if status in {Conversation.Status.SOLVED, Conversation.Status.CLOSED}:
         conversation.waiting_since = None
+        _publish("conversation.solved", conversation)
     conversation.status = status
 
 

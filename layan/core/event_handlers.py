@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from layan.automations.services import on_conversation_created
 from layan.core.events import Event
+from layan.inboxes.livechat.mail import on_conversation_solved
 from layan.realtime import push
 from layan.routing.services import on_capacity_change
 
@@ -14,6 +15,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "conversation.created": [push.to_workspace_agents, on_conversation_created],
     "conversation.updated": [push.to_workspace_agents, on_capacity_change],
     "conversation.read": [push.to_conversation_desks],
+    "conversation.solved": [on_conversation_solved],
     "message.created": [push.to_workspace_agents],
     "message.updated": [push.to_workspace_agents],
 }

@@ -89,6 +89,12 @@ class InboxForm(forms.Form):
             "person otherwise, or when the visitor asks for one."
         ),
     )
+    chat_transcript = forms.BooleanField(
+        label=_("Email the transcript when a chat is solved"),
+        required=False,
+        initial=True,
+        help_text=_("To visitors who gave their email address."),
+    )
     chat_greeting = forms.CharField(
         label=_("Chat greeting"),
         required=False,
@@ -120,6 +126,7 @@ class InboxForm(forms.Form):
                     chat_prechat=inbox.config.get("prechat", "off"),
                     chat_greeting=inbox.config.get("greeting", ""),
                     chat_bot=inbox.config.get("bot", False),
+                    chat_transcript=inbox.config.get("transcript_on_solve", True),
                 )
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
@@ -137,6 +144,7 @@ class InboxForm(forms.Form):
                 "prechat": data.get("chat_prechat") or "off",
                 "greeting": data.get("chat_greeting") or "",
                 "bot": bool(data.get("chat_bot")),
+                "transcript_on_solve": bool(data.get("chat_transcript")),
             }
         if kind != Inbox.Kind.EMAIL:
             return {}

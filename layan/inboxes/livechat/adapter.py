@@ -40,6 +40,8 @@ class ChatConfig:
     greeting: str = ""
     # The answer bot replies first (from the help center) and hands off to a person.
     bot: bool = False
+    # A solved chat's transcript goes to the visitor's email address (when they gave one).
+    transcript_on_solve: bool = True
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatConfig:
@@ -65,6 +67,7 @@ class ChatConfig:
             prechat=prechat,
             greeting=greeting,
             bot=bool(data.get("bot", False)),
+            transcript_on_solve=bool(data.get("transcript_on_solve", True)),
         )
 
 

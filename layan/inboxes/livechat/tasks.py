@@ -16,3 +16,10 @@ def chat_transcript_task(*, conversation_id: int, email: str, language: str) -> 
     from layan.inboxes.livechat.mail import chat_transcript_send
 
     return chat_transcript_send(conversation_id=conversation_id, email=email, language=language)
+
+
+@task()
+def chat_transcript_on_solve_task(*, conversation_id: int) -> str:
+    from layan.inboxes.livechat.mail import chat_transcript_on_solve
+
+    return chat_transcript_on_solve(conversation_id=conversation_id)

@@ -258,6 +258,55 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     )
 
 
+def test_a_solved_chat_emails_its_transcript_once_to_a_visitor_with_an_address(
+    cast: Cast, chat_inbox: Inbox, email_inbox: Inbox
+) -> None:
+    online(cast.alice)
+    received = say(chat_inbox, "v-rina", "Bisa tukar ukuran?")
+    chat.visitor_identify(inbox=chat_inbox, key="v-rina", name="Rina", email="rina@example.id")
+    conversation = Conversation.objects.get(pk=received.conversation_id)
+    chat.visitor_present(conversation_ids=[conversation.pk])  # still on the page
+    reply_send(conversation=conversation, agent=cast.alice, text="Bisa, kirim saja ya.")
+    run_tasks_now()
+    mail.outbox = []
+
+    def solve() -> None:
+        conversation_update(
+            conversation=conversation, actor=cast.alice, changes=Changes(status="solved")
+        )
+        run_tasks_now()
+
+    solve()
+    [sent] = mail.outbox
+    assert sent.to == ["rina@example.id"]
+    assert "Bisa tukar ukuran?" in str(sent.body)
+    assert "Bisa, kirim saja ya." in str(sent.body)
+    assert conversation.events.filter(kind="transcript").count() == 1
+    # Reopened and solved again with nothing new said: not sent twice.
+    conversation_update(conversation=conversation, actor=cast.alice, changes=Changes(status="open"))
+    solve()
+    assert len(mail.outbox) == 1
+    # Reopened, the chat goes on and is solved again: the new transcript goes out.
+    conversation_update(conversation=conversation, actor=cast.alice, changes=Changes(status="open"))
+    say(chat_inbox, "v-rina", "Satu lagi: ongkirnya?")
+    reply_send(conversation=conversation, agent=cast.alice, text="Gratis.")
+    solve()
+    assert len(mail.outbox) == 2
+    # Turned off in the inbox's settings, or a visitor without an address: no mail.
+    chat_configure(chat_inbox, transcript_on_solve=False)
+    conversation_update(conversation=conversation, actor=cast.alice, changes=Changes(status="open"))
+    say(chat_inbox, "v-rina", "Terima kasih")
+    reply_send(conversation=conversation, agent=cast.alice, text="Sama-sama")
+    solve()
+    anonymous = say(chat_inbox, "v-anon", "halo")
+    chat_configure(chat_inbox, transcript_on_solve=True)
+    other = Conversation.objects.get(pk=anonymous.conversation_id)
+    reply_send(conversation=other, agent=cast.alice, text="Halo!")
+    conversation_update(conversation=other, actor=cast.alice, changes=Changes(status="solved"))
+    run_tasks_now()
+    assert len(mail.outbox) == 2
+
+
 def test_a_visitor_sending_file_after_file_is_told_to_wait(
     cast: Cast, chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -341,7 +390,7 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
             "kind": "chat", "name": "Website chat", "is_active": "on",
             "chat_allowed_origins": "https://Toko.example/\nhttp://127.0.0.1:8001",
             "chat_prechat": "required", "chat_greeting": "Halo! Ada yang bisa dibantu?",
-            **email_defaults,
+            "chat_transcript": "on", **email_defaults,
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -351,6 +400,7 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
         "prechat": "required",
         "greeting": "Halo! Ada yang bisa dibantu?",
         "bot": False,
+        "transcript_on_solve": True,
     }
     page = iris.get(f"/desk/settings/inboxes/{inbox.pk}/").content.decode()
     assert 'data-workspace="toko-test"' in page
