@@ -126,6 +126,13 @@ class InboxFilters:
         return condition
 
 
+LIST_COLUMNS = (
+    "id", "workspace_id", "number", "subject", "preview", "status", "priority", "language",
+    "waiting_since", "last_activity_at", "customer__id", "customer__name", "assignee__id",
+    "assignee__name", "assignee__email", "inbox__id", "inbox__name",
+)  # fmt: skip
+
+
 def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> InboxPage:
     """One page of the inbox. The page's ids are found first (a narrow, index-friendly sort),
     then only those rows are loaded with what the list shows: sorting 40,000 joined rows to show
@@ -148,10 +155,19 @@ def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> InboxPage:
         conversations.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE + 1]
     )
     page_ids = found[:PAGE_SIZE]
+    # Only the columns the list shows: building 50 whole rows with their four related rows was
+    # a third of the page's time.
     rows = (
         Conversation.objects.filter(pk__in=page_ids)
-        .select_related("customer", "assignee", "inbox", "team")
-        .prefetch_related("tags", Prefetch("customer__identities"))
+        .select_related("customer", "assignee", "inbox")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "name")),
+            Prefetch(
+                "customer__identities",
+                queryset=Identity.objects.only("id", "customer_id", "kind", "address"),
+            ),
+        )
     )
     by_id = {row.pk: row for row in rows}
     return InboxPage(
@@ -212,11 +228,16 @@ def filter_choices(*, agent: User) -> FilterChoices:
     from layan.inboxes.models import Inbox
 
     workspace_id = agent.workspace_id
+    # Names for the filter menus, not whole rows (an inbox's settings, an agent's password).
     return FilterChoices(
-        inboxes=list(Inbox.objects.filter(workspace_id=workspace_id)),
-        teams=list(Team.objects.filter(workspace_id=workspace_id)),
-        agents=list(User.objects.filter(workspace_id=workspace_id, is_active=True)),
-        tags=list(Tag.objects.filter(workspace_id=workspace_id)),
+        inboxes=list(Inbox.objects.filter(workspace_id=workspace_id).only("id", "name")),
+        teams=list(Team.objects.filter(workspace_id=workspace_id).only("id", "name")),
+        agents=list(
+            User.objects.filter(workspace_id=workspace_id, is_active=True).only(
+                "id", "name", "email"
+            )
+        ),
+        tags=list(Tag.objects.filter(workspace_id=workspace_id).only("id", "name")),
     )
 
 
