@@ -30,7 +30,14 @@ class Document(models.Model):
                 fields=["kind", "object_id", "language"], name="search_document_unique"
             )
         ]
-        indexes = [models.Index(fields=["workspace_id", "language", "kind", "visibility"])]
+        indexes = [
+            # Covering: a search's collection statistics (count, average length) read the index
+            # alone on PostgreSQL too (SQLite's indexes hold the rowid, PostgreSQL's do not).
+            models.Index(
+                fields=["workspace_id", "language", "kind", "visibility", "category_id", "length"],
+                name="search_document_cover",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} ({self.language})"
