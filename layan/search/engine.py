@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Case, Count, F, FloatField, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 
 from layan.search.analysis import analyze
-from layan.search.models import Document, Posting
+from layan.search.models import Document, Posting, Term
 
 # Field weights: a word in the title says more about the document than one in the body.
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "body": 1.0}
@@ -43,12 +43,28 @@ def document_index(
     category_id: int | None,
     fields: Mapping[str, str],
 ) -> Document:
-    """(Re)index one document: its postings are replaced as a whole."""
+    """(Re)index one document: its postings are replaced as a whole, and the document
+    frequencies of the terms it gained or lost change with them."""
     weights: dict[str, float] = {}
     for field, text in fields.items():
         factor = FIELD_WEIGHTS[field]
         for term in analyze(text, language):
             weights[term] = weights.get(term, 0.0) + factor
+    previous = (
+        Document.objects.filter(kind=kind, object_id=object_id, language=language)
+        .select_for_update()
+        .first()
+    )
+    before: set[str] = set(previous.postings.values_list("term", flat=True)) if previous else set()
+    scope = (workspace_id, language, kind, visibility)
+    if previous is not None:
+        old_scope = (previous.workspace_id, previous.language, previous.kind, previous.visibility)
+        # Same scope: only the terms that came or went change; another scope: all of them.
+        kept = before & set(weights) if old_scope == scope else set()
+        _terms_add([(*old_scope, term, -1) for term in sorted(before - kept)])
+    else:
+        kept = set()
+    _terms_add([(*scope, term, 1) for term in sorted(set(weights) - kept)])
     document, _created = Document.objects.update_or_create(
         kind=kind,
         object_id=object_id,
@@ -87,11 +103,59 @@ def document_index(
     return document
 
 
+def _terms_add(rows: list[tuple[int, str, str, str, str, int]]) -> None:
+    """Add to document frequencies: (workspace, language, kind, visibility, term, change)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Term._meta.db_table)
+    # An upsert both databases speak; the increment is atomic, so concurrent indexing of two
+    # documents with the same term counts both.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (workspace_id, language, kind, visibility, term, df) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (workspace_id, language, term, kind, visibility) "
+            f"DO UPDATE SET df = {table}.df + excluded.df",
+            rows,
+        )
+
+
+@transaction.atomic
+def documents_delete(documents: QuerySet[Document]) -> None:
+    """Delete documents from the index, with what they added to the document frequencies."""
+    counts = (
+        Posting.objects.filter(document__in=documents)
+        .values_list("workspace_id", "language", "kind", "visibility", "term")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    _terms_add([(w, lang, kind, vis, term, -n) for w, lang, kind, vis, term, n in counts])
+    Term.objects.filter(df__lte=0).delete()
+    documents.delete()
+
+
 def document_remove(*, kind: str, object_id: int, language: str | None = None) -> None:
     documents = Document.objects.filter(kind=kind, object_id=object_id)
     if language:
         documents = documents.filter(language=language)
-    documents.delete()
+    documents_delete(documents)
+
+
+def terms_rebuild() -> None:
+    """Count every document frequency again from the postings (after a bulk change)."""
+    Term.objects.all().delete()
+    counts = (
+        Posting.objects.values_list("workspace_id", "language", "kind", "visibility", "term")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    Term.objects.bulk_create(
+        (
+            Term(workspace_id=w, language=lang, kind=kind, visibility=vis, term=term, df=n)
+            for w, lang, kind, vis, term, n in counts.iterator()
+        ),
+        batch_size=5000,
+    )
 
 
 def search(
@@ -139,15 +203,18 @@ def _bm25(
     """Top documents by BM25 within `scope`, read from the covering index of `Posting`."""
     # COUNT(*), never COUNT(id): these counts must be answered from the covering indexes, and
     # PostgreSQL's indexes do not hold the id (SQLite's do, which hid a heap read per posting).
-    stats = Document.objects.filter(**scope).aggregate(n=Count("*"), avgdl=Avg("length"))
+    # Collection statistics (document count, average length, document frequencies) are those
+    # of the language's whole collection, also when one category is searched, as usual for BM25.
+    collection = {key: value for key, value in scope.items() if key != "category_id"}
+    stats = Document.objects.filter(**collection).aggregate(n=Count("*"), avgdl=Avg("length"))
     total = stats["n"] or 0
     if not total:
         return []
     avgdl = float(stats["avgdl"] or 1.0)
     postings = Posting.objects.filter(**scope, term__in=list(terms))
-    frequencies = dict(postings.values("term").annotate(df=Count("*")).values_list("term", "df"))
+    frequencies = _frequencies(collection, list(terms))
     missing = [term for term in terms if term not in frequencies]
-    corrections = _corrections(scope, missing) if correct_typos else {}
+    corrections = _corrections(collection, missing) if correct_typos else {}
     for wrong, (right, df) in corrections.items():
         terms[right] += terms.pop(wrong)
         frequencies[right] = df
@@ -199,6 +266,17 @@ def _bm25(
     ]
 
 
+def _frequencies(collection: dict[str, Any], terms: list[str]) -> dict[str, int]:
+    """Document frequency of each term found in the collection (kinds and visibilities summed)."""
+    rows = (
+        Term.objects.filter(**collection, term__in=terms, df__gt=0)
+        .values("term")
+        .annotate(total=Sum("df"))
+        .values_list("term", "total")
+    )
+    return {term: int(df) for term, df in rows}
+
+
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -220,20 +298,14 @@ def _corrections(scope: dict[str, Any], missing: list[str]) -> dict[str, tuple[s
     for term in missing:
         if len(term) < 4 or not (term.isascii() and term.isalpha()):
             continue
-        found = (
-            Posting.objects.filter(**scope, term__in=sorted(_one_edit(term)))
-            .values("term")
-            .annotate(df=Count("*"))
-            .order_by("-df", "term")
-            .values_list("term", "df")
-            .first()
-        )
+        candidates = _frequencies(scope, sorted(_one_edit(term)))
+        found = min(candidates.items(), key=lambda item: (-item[1], item[0]), default=None)
         if found:
             corrections[term] = found
     return corrections
 
 
 def document_remove_other_languages(*, kind: str, object_id: int, keep: Iterable[str]) -> None:
-    Document.objects.filter(kind=kind, object_id=object_id).exclude(
-        language__in=list(keep)
-    ).delete()
+    documents_delete(
+        Document.objects.filter(kind=kind, object_id=object_id).exclude(language__in=list(keep))
+    )

@@ -193,3 +193,50 @@ def test_chinese_is_segmented_and_keeps_single_characters() -> None:
 
 def test_mixed_scripts_are_handled_token_by_token() -> None:
     assert analyze("iPhone 15 充电器", "zh-hans")[:3] == ["iphon", "15", "充电"]
+
+
+def test_document_frequencies_follow_every_change_to_the_index() -> None:
+    from django.db.models import Count
+
+    from layan.search.engine import document_remove, document_remove_other_languages
+    from layan.search.models import Posting, Term
+
+    def frequencies() -> dict[tuple[str, str, str], int]:
+        return {
+            (term.language, term.visibility, term.term): term.df
+            for term in Term.objects.filter(df__gt=0)
+        }
+
+    def counted() -> dict[tuple[str, str, str], int]:
+        rows = (
+            Posting.objects.values_list("language", "visibility", "term")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        return {(language, visibility, term): n for language, visibility, term, n in rows}
+
+    def index(object_id: int, language: str, body: str, visibility: str = "public") -> None:
+        document_index(
+            workspace_id=7, kind="article", object_id=object_id, language=language,
+            visibility=visibility, category_id=None,
+            fields={"title": "Refund", "questions": "", "body": body},
+        )  # fmt: skip
+
+    index(1, "en", "refund to your card within days")
+    index(2, "en", "refund by bank transfer")
+    index(2, "id", "pengembalian dana ke rekening")
+    assert frequencies() == counted()
+    assert frequencies()[("en", "public", "refund")] == 2
+    # Edited (terms come and go), moved to internal, a translation dropped, then removed.
+    index(1, "en", "refund to your wallet")
+    index(2, "en", "refund by bank transfer", visibility="internal")
+    assert frequencies() == counted()
+    assert frequencies()[("en", "public", "refund")] == 1
+    document_remove_other_languages(kind="article", object_id=2, keep=["en"])
+    document_remove(kind="article", object_id=1)
+    assert frequencies() == counted()
+    assert ("en", "public", "refund") not in frequencies()
+    assert search(workspace_id=7, query="refund", languages=["en"]) == []
+    assert [hit.object_id for hit in search(
+        workspace_id=7, query="refund", languages=["en"], visibility=["public", "internal"]
+    )] == [2]  # fmt: skip

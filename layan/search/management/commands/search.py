@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from layan.search.engine import documents_delete
 from layan.search.models import Document
 from layan.search.sources import sources
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         for source in sources():
             ids = list(source.ids())
             # Entries whose object is gone are dropped; the rest are rebuilt one by one.
-            Document.objects.filter(kind=source.kind).exclude(object_id__in=source.ids()).delete()
+            documents_delete(
+                Document.objects.filter(kind=source.kind).exclude(object_id__in=source.ids())
+            )
             for done, pk in enumerate(ids, start=1):
                 source.index(pk)
                 self._progress(source.kind, done, len(ids))
