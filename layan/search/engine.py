@@ -141,23 +141,6 @@ def document_remove(*, kind: str, object_id: int, language: str | None = None) -
     documents_delete(documents)
 
 
-def terms_rebuild() -> None:
-    """Count every document frequency again from the postings (after a bulk change)."""
-    Term.objects.all().delete()
-    counts = (
-        Posting.objects.values_list("workspace_id", "language", "kind", "visibility", "term")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    Term.objects.bulk_create(
-        (
-            Term(workspace_id=w, language=lang, kind=kind, visibility=vis, term=term, df=n)
-            for w, lang, kind, vis, term, n in counts.iterator()
-        ),
-        batch_size=5000,
-    )
-
-
 def search(
     *,
     workspace_id: int,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from layan.accounts.models import User
 from layan.conversations import services as conversations
@@ -17,6 +15,7 @@ from layan.core.worker import run_tasks_now
 from layan.customers.models import Customer, Identity
 from layan.inboxes import services
 from layan.inboxes.models import InboundRaw, Inbox
+from layan.testing.concurrency import all_at_once
 from layan.testing.mail import customer_email, without_acknowledgements
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -253,21 +252,7 @@ def test_concurrent_deliveries_of_one_message_store_it_once(cast: object) -> Non
     )
     payload = customer_email(message_id="<race@example.com>")
     variants = [b"Received: by mx%d\r\n" % index + payload for index in range(4)] + [payload] * 2
-    results: list[services.IngestResult] = []
-    barrier = threading.Barrier(len(variants))
-
-    def deliver(body: bytes) -> None:
-        barrier.wait()
-        try:
-            results.append(ingest(inbox, body))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver, args=(body,)) for body in variants]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = all_at_once(lambda body: ingest(inbox, body), variants)
 
     assert Message.objects.count() == 1
     assert Conversation.objects.count() == 1

@@ -6,7 +6,6 @@ arrived, including for messages that depend on each other within the batch.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from layan.conversations.models import Conversation, Message
 from layan.customers.models import Customer, Identity
 from layan.inboxes import services
 from layan.inboxes.models import InboundRaw, Inbox
+from layan.testing.concurrency import all_at_once
 from layan.testing.mail import customer_email
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -195,21 +195,11 @@ def test_concurrent_batches_with_the_same_mail_store_it_once(cast: object) -> No
     batches = [
         [b"Received: by mx%d\r\n" % index + payload for payload in shared] for index in range(3)
     ]
-    results: list[services.IngestResult] = []
-    barrier = threading.Barrier(len(batches))
-
-    def deliver(payloads: list[bytes]) -> None:
-        barrier.wait()
-        try:
-            results.extend(ingest_many(inbox, payloads))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver, args=(batch,)) for batch in batches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = [
+        result
+        for batch in all_at_once(lambda payloads: ingest_many(inbox, payloads), batches)
+        for result in batch
+    ]
 
     assert Message.objects.count() == 5
     assert Conversation.objects.count() == 1
