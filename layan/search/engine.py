@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Case, Count, F, FloatField, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, QuerySet, Sum
 
-from layan.search.analysis import analyze
+from layan.search.analysis import HAN, analyze
 from layan.search.models import Document, Posting, Term
 
 # Field weights: a word in the title says more about the document than one in the body.
@@ -22,6 +22,7 @@ B = 0.75
 MAX_QUERY_TERMS = 32
 # Terms found in more than this share of the searched documents are skipped (see _bm25).
 COMMON_SHARE = 0.9
+HAN_CHARACTER = re.compile(f"[{HAN}]")
 
 
 @dataclass(frozen=True)
@@ -194,15 +195,13 @@ def _bm25(
     if not total:
         return []
     avgdl = float(stats["avgdl"] or 1.0)
-    postings = Posting.objects.filter(**scope, term__in=list(terms))
     frequencies = _frequencies(collection, list(terms))
     missing = [term for term in terms if term not in frequencies]
     corrections = _corrections(collection, missing) if correct_typos else {}
     for wrong, (right, df) in corrections.items():
         terms[right] += terms.pop(wrong)
         frequencies[right] = df
-    if corrections:
-        postings = Posting.objects.filter(**scope, term__in=list(terms))
+    frequencies = _without_found_characters(frequencies)
     # A term in nearly every document (IDF ~0.1 against 5-9 for content words) barely moves
     # the ranking but costs a scan of every posting: leave it out unless nothing else is left.
     selective = {t: df for t, df in frequencies.items() if df <= COMMON_SHARE * total}
@@ -214,29 +213,41 @@ def _bm25(
     frequencies = selective
     if not frequencies:
         return []
-    term_factor = Case(
-        *[
-            When(
-                term=term,
-                then=Value(terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5))),
-            )
-            for term, df in frequencies.items()
-        ],
-        default=Value(0.0),
-        output_field=FloatField(),
+    # One statement written out rather than built with Case/When expressions: the ORM's
+    # compilation of it cost more than the database's work for most queries. Placeholders only.
+    weights = [
+        (term, terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5)))
+        for term, df in frequencies.items()
+    ]
+    filters = " AND ".join(f"{column} = %s" for column in ("workspace_id", "language"))
+    params: list[Any] = [scope["workspace_id"], scope["language"]]
+    for column, values in (("kind", scope["kind__in"]), ("visibility", scope["visibility__in"])):
+        filters += f" AND {column} IN ({', '.join(['%s'] * len(values))})"
+        params.extend(values)
+    if "category_id" in scope:
+        filters += " AND category_id = %s"
+        params.append(scope["category_id"])
+    idf = " ".join("WHEN %s THEN %s" for _ in weights)
+    table = connection.ops.quote_name(Posting._meta.db_table)
+    sql = (
+        f"SELECT document_id, SUM(CASE term {idf} ELSE 0.0 END * "  # noqa: S608
+        f"(weight * {K1 + 1!r}) / (weight + {K1!r} * ({1 - B!r} + %s * length))) AS score "
+        f"FROM {table} WHERE term IN ({', '.join(['%s'] * len(weights))}) AND {filters} "
+        "GROUP BY document_id ORDER BY score DESC, document_id LIMIT %s"
     )
-    weight = Cast(F("weight"), FloatField())
-    length = Cast(F("length"), FloatField())
-    saturation = (weight * Value(K1 + 1)) / (
-        weight + Value(K1) * (Value(1 - B) + Value(B / avgdl) * length)
-    )
-    rows = (
-        postings.filter(term__in=list(frequencies))
-        .values("document_id")
-        .annotate(score=Sum(term_factor * saturation, output_field=FloatField()))
-        .order_by("-score", "document_id")[:limit]
-    )
-    scores = {row["document_id"]: float(row["score"]) for row in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *(value for pair in weights for value in pair),
+                B / avgdl,
+                *(term for term, _ in weights),
+                *params,
+                limit,
+            ],
+        )
+        rows = cursor.fetchall()
+    scores = {document_id: float(score) for document_id, score in rows}
     found = {
         pk: (kind, object_id)
         for pk, kind, object_id in Document.objects.filter(pk__in=list(scores)).values_list(
@@ -247,6 +258,18 @@ def _bm25(
         Hit(kind=found[pk][0], object_id=found[pk][1], language=language, score=round(score, 6))
         for pk, score in scores.items()
     ]
+
+
+def _without_found_characters(frequencies: dict[str, int]) -> dict[str, int]:
+    """A single Han character from a short query word is a fallback for that word (see
+    `analysis.analyze`): once the word itself is in the index, the character only adds a long
+    list of postings (the frequent characters are in most documents) and noise."""
+    words = [term for term in frequencies if len(term) > 1]
+    return {
+        term: df
+        for term, df in frequencies.items()
+        if not (len(term) == 1 and HAN_CHARACTER.match(term) and any(term in w for w in words))
+    }
 
 
 def _frequencies(collection: dict[str, Any], terms: list[str]) -> dict[str, int]:

@@ -240,3 +240,28 @@ def test_document_frequencies_follow_every_change_to_the_index() -> None:
     assert [hit.object_id for hit in search(
         workspace_id=7, query="refund", languages=["en"], visibility=["public", "internal"]
     )] == [2]  # fmt: skip
+
+
+def _index_zh(object_id: int, body: str) -> None:
+    document_index(
+        workspace_id=2,
+        kind="article",
+        object_id=object_id,
+        language="zh-hans",
+        visibility="public",
+        category_id=None,
+        fields={"title": "", "questions": "", "body": body},
+    )
+
+
+@pytest.mark.django_db
+def test_a_short_chinese_word_falls_back_to_its_characters_only_when_nothing_has_it() -> None:
+    _index_zh(1, "怎么开发票")
+    # 发 and 票 apart ("depart", "ticket"), never the word 发票 ("invoice").
+    _index_zh(2, "出发前请带好门票")
+    assert [
+        hit.object_id for hit in search(workspace_id=2, query="发票", languages=["zh-hans"])
+    ] == [1]
+    # No document has the word: its characters still find both.
+    found = search(workspace_id=2, query="票发", languages=["zh-hans"])
+    assert sorted(hit.object_id for hit in found) == [1, 2]
