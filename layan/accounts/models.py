@@ -97,6 +97,8 @@ class Workspace(models.Model):
         ),
     )
     created_at = models.DateTimeField(default=djtz.now)
+    # Renewed whenever what the public help center shows changes (`layan.core.page_cache`).
+    pages_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("workspace")

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from layan.core.middleware import TIMEZONE_COOKIE
+from layan.core.page_cache import CSRF_PLACEHOLDER, RENDERING_FOR_CACHE
 from layan.core.workspaces import workspace_for_request
 from layan.sla.selectors import SupportHoursSummary, support_hours_summary
 
@@ -25,7 +26,12 @@ def layan(request: HttpRequest) -> dict[str, Any]:
 
         return bool(workspace) and ShippingPolicy.objects.filter(workspace=workspace).exists()
 
+    page: dict[str, Any] = {}
+    if getattr(request, RENDERING_FOR_CACHE, False):
+        # Rendered once for many visitors: each response gets its visitor's own token.
+        page["csrf_token"] = CSRF_PLACEHOLDER
     return {
+        **page,
         "workspace": workspace,
         "has_shipping_policy": has_shipping_policy,
         "timezone_cookie": TIMEZONE_COOKIE,

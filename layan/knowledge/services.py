@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import User, Workspace
+from layan.core.page_cache import public_pages_changed
 from layan.core.sanitize import markdown_to_html
 from layan.knowledge.models import (
     Article,
@@ -69,6 +70,7 @@ def category_save(
             )
         else:
             CategoryTranslation.objects.filter(category=category, language=language).delete()
+    public_pages_changed(workspace)
     return category
 
 
@@ -157,6 +159,7 @@ def article_translation_save(
         )
     if article.status == Article.Status.PUBLISHED:
         _reindex_after_commit(article)
+        public_pages_changed(article.workspace_id)
     return translation
 
 
@@ -176,6 +179,7 @@ def article_settings_update(
     article.full_clean(exclude=["author"])
     article.save(update_fields=["category", "kind", "visibility", "review_by"])
     _reindex_after_commit(article)
+    public_pages_changed(article.workspace_id)
     return article
 
 
@@ -191,6 +195,7 @@ def article_set_status(*, article: Article, status: str) -> Article:
         article.published_at = timezone.now()
     article.save(update_fields=["status", "published_at"])
     _reindex_after_commit(article)
+    public_pages_changed(article.workspace_id)
     return article
 
 
@@ -231,8 +236,8 @@ def article_index(*, article_id: int) -> None:
     engine.document_remove_other_languages(kind="article", object_id=article.pk, keep=languages)
 
 
-def article_viewed(*, article: Article) -> None:
-    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+def article_viewed(*, article_id: int) -> None:
+    Article.objects.filter(pk=article_id).update(views=F("views") + 1)
 
 
 def feedback_record(
@@ -295,6 +300,7 @@ def shipping_policy_save(
         )
         for position, option in enumerate(options)
     )
+    public_pages_changed(policy.workspace_id)
     return policy
 
 

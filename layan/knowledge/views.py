@@ -12,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from layan.accounts.models import ContactChannel, Workspace
+from layan.core.page_cache import cached_public_page
 from layan.core.sanitize import markdown_to_html
 from layan.core.workspaces import workspace_for_request
 from layan.knowledge import selectors, services
@@ -33,6 +34,7 @@ def _channels(workspace: Workspace) -> list[ContactChannel]:
     return list(ContactChannel.objects.filter(workspace=workspace, is_active=True))
 
 
+@cached_public_page()
 def home(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
@@ -73,6 +75,7 @@ def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -
     )
 
 
+@cached_public_page()
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
@@ -92,6 +95,11 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _count_view(request: HttpRequest, language: str, article_id: int, slug: str) -> None:
+    services.article_viewed(article_id=article_id)
+
+
+@cached_public_page(on_hit=_count_view)
 def article(request: HttpRequest, language: str, article_id: int, slug: str) -> HttpResponse:
     """One article in one language; the URL's language is the page's language."""
     workspace = _workspace(request)
@@ -113,7 +121,7 @@ def article(request: HttpRequest, language: str, article_id: int, slug: str) -> 
     if search_id.isdigit():
         # The reader came from a search result: count the click for search analytics.
         services.search_click(workspace=workspace, log_id=int(search_id), article=found)
-    services.article_viewed(article=found)
+    services.article_viewed(article_id=found.pk)
     translation.activate(language)
     request.LANGUAGE_CODE = language
     category_name = (
@@ -199,6 +207,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "helpcenter/_suggestions.html", {"results": results, "query": query})
 
 
+@cached_public_page()
 def faq(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
@@ -256,6 +265,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page()
 def shipping_returns(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:

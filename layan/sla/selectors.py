@@ -98,6 +98,18 @@ def support_hours_summary(
     )
 
 
+def support_hours_next_change(
+    *, workspace: Workspace, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """The next time support opens or closes (None without hours: always the same)."""
+    schedule_row = support_schedule(workspace=workspace)
+    if schedule_row is None:
+        return None
+    status = hours.status_at(schedule_snapshot(schedule_row), now or timezone.now())
+    changes = [moment for moment in (status.opens_at, status.closes_at) if moment is not None]
+    return min(changes, default=None)
+
+
 def expected_reply_at(*, workspace: Workspace, now: dt.datetime | None = None) -> dt.datetime:
     """When a customer writing now can expect a person's reply: the workspace's reply promise,
     counted in opening hours (around the clock when no hours are set)."""

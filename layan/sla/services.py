@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from layan.core.page_cache import public_pages_changed
 from layan.sla import hours
 from layan.sla.models import BusinessHours, Holiday, OpeningInterval
 
@@ -32,4 +33,5 @@ def business_hours_set(
     Holiday.objects.bulk_create(
         Holiday(schedule=schedule, date=day, name=name) for day, name in holidays
     )
+    public_pages_changed(schedule.workspace_id)
     return schedule

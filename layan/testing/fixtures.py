@@ -138,6 +138,14 @@ def browser_context_args() -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Cached pages, rate limits and presence must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     # Views activate the visitor's language in the test thread; start every test in English.
     translation.activate(settings.LANGUAGE_CODE)

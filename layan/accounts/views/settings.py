@@ -22,6 +22,7 @@ from layan.accounts.forms import (
 )
 from layan.accounts.models import ContactChannel, Skill
 from layan.accounts.selectors import agents_for_admin, teams_for_admin
+from layan.core.page_cache import public_pages_changed
 
 
 def _form_errors(form: AgentInviteForm | AgentEditForm, error: ValidationError) -> None:
@@ -41,6 +42,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             form.save()
             services.workspace_languages_sync(workspace=workspace)
+            public_pages_changed(workspace)
         messages.success(request, _("Workspace settings saved."))
         return redirect("desk:settings_workspace")
     return render(request, "desk/settings/workspace.html", {"form": form, "section": "workspace"})
@@ -58,6 +60,7 @@ def channels_settings(request: HttpRequest) -> HttpResponse:
                 channel.save()
             for channel in formset.deleted_objects:
                 channel.delete()
+            public_pages_changed(workspace)
         messages.success(request, _("Contact channels saved."))
         return redirect("desk:settings_channels")
     return render(
