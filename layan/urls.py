@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("layan.inboxes.livechat.urls")),
     path("", include("layan.inboxes.webform.urls")),
     path("", include("layan.knowledge.urls")),
+    path("", include("layan.automations.urls")),
     path("desk/", include("layan.accounts.desk_urls")),
     path("desk/", include("layan.accounts.urls")),
     path("i18n/language/", core_views.language_set, name="language_set"),

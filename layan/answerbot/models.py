@@ -70,8 +70,8 @@ class BotSession(models.Model):
         related_name="+",
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
-    # Why it ended: confirmed, no_contact, asked_for_person, low_confidence, no_content,
-    # sensitive, submitted_anyway.
+    # Why it ended: confirmed, answered, no_contact, asked_for_person, low_confidence,
+    # no_content, sensitive, submitted_anyway, not_answered, contacted_person, waiting.
     reason = models.CharField(max_length=20, blank=True)
     started_at = models.DateTimeField(default=djtz.now, db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -87,11 +87,19 @@ def bot_session_close_due(session_id: int) -> None:
         .exclude(pk=conversation.pk)
         .exists()
     )
+    reason = "contacted_person" if contacted else "no_contact"
+    if (
+        not contacted
+        and session.channel == "email"
+        and conversation is not None
+        and conversation.status in Conversation.OPEN_STATUSES
+    ):
+        # An emailed request stays in the queue after its acknowledgement: unless it was
+        # solved without a reply, the customer is still waiting for a person.
+        contacted, reason = True, "waiting"
     outcome = BotSession.Outcome.HANDED_OFF if contacted else BotSession.Outcome.RESOLVED
     BotSession.objects.filter(pk=session.pk).update(
-        outcome=outcome,
-        reason="contacted_person" if contacted else "no_contact",
-        ended_at=timezone.now(),
+        outcome=outcome, reason=reason, ended_at=timezone.now()
     )
 
 

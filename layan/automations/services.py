@@ -4,24 +4,75 @@
 answer bot is confident answer the question. Sent once per conversation, by email, for
 requests that came in by email or the contact form; never to automatic mail (auto-replies,
 lists, daemons), so two autoresponders cannot talk to each other.
+
+An acknowledgement with an answer is a self-service session (channel "email"): its link lets
+the customer say whether the article answered them ("yes" solves the request with no person
+involved); otherwise it counts as resolved only if the request was solved without a reply.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from layan.answerbot.sessions import bot_session_open
 from layan.conversations.models import Conversation, ConversationEvent, Message
-from layan.conversations.services import timeline_add
+from layan.conversations.services import conversation_bot_outcome, timeline_add
 from layan.core.events import Event
 from layan.inboxes.email.adapter import send_workspace_email
 from layan.inboxes.models import Inbox
 from layan.sla.selectors import expected_reply_at, support_hours_summary
 
 ACKNOWLEDGED_CHANNELS = {Inbox.Kind.EMAIL, Inbox.Kind.WEBFORM}
+ANSWERED_SALT = "layan.automations.answered"
+# How long the "did this answer your question?" link in an acknowledgement works.
+ANSWERED_LINK_DAYS = 30
+
+
+def session_key(conversation_id: int) -> str:
+    return f"email:{conversation_id}"
+
+
+def answered_token(conversation_id: int) -> str:
+    return signing.dumps(conversation_id, salt=ANSWERED_SALT)
+
+
+def answered_conversation(token: str) -> Conversation | None:
+    """The conversation an acknowledgement's link is for (None: forged or expired)."""
+    try:
+        conversation_id = signing.loads(
+            token, salt=ANSWERED_SALT, max_age=ANSWERED_LINK_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return (
+        Conversation.objects.select_related("workspace", "customer")
+        .filter(pk=conversation_id)
+        .first()
+    )
+
+
+def answered_record(*, conversation: Conversation, answered: bool) -> bool:
+    """The customer says whether the acknowledgement's article answered them. The first word
+    counts (False: already said); "yes" solves the request with no person involved."""
+    from layan.answerbot.models import BotSession
+    from layan.answerbot.sessions import bot_session_end
+
+    ended = bot_session_end(
+        workspace_id=conversation.workspace_id,
+        key=session_key(conversation.pk),
+        outcome=BotSession.Outcome.RESOLVED if answered else BotSession.Outcome.HANDED_OFF,
+        reason="answered" if answered else "not_answered",
+    )
+    if ended:
+        conversation_bot_outcome(
+            conversation=conversation, action="resolved" if answered else "not_answered"
+        )
+    return ended
 
 
 def on_conversation_created(event: Event) -> None:
@@ -69,7 +120,18 @@ def acknowledgement_send(*, conversation_id: int) -> str:
     )
     suggestion = None
     if isinstance(result, Answer):
+        bot_session_open(
+            workspace=workspace,
+            key=session_key(conversation.pk),
+            channel="email",
+            question=f"{conversation.subject}\n{first.text}".strip(),
+            language=language,
+            article_id=result.article.pk,
+            conversation_id=conversation.pk,
+        )
         suggestion = {
+            "answered_url": settings.BASE_URL
+            + reverse("request_answered", args=[answered_token(conversation.pk)]),
             "title": result.translation.title,
             "passage": result.text,
             "url": settings.BASE_URL

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from layan.accounts.models import Workspace
+from layan.answerbot.models import BotSession
 from layan.conversations.models import Conversation
+from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
@@ -102,3 +107,76 @@ def test_a_contact_form_request_is_acknowledged_too(cast: Cast) -> None:
     run_tasks_now()
     [ack] = acknowledgements("dewi@example.com")
     assert "Hello Dewi," in str(ack.body)
+
+
+def _answered_link(body: str) -> str:
+    found = re.search(r"https?://[^/\s]+(/requests/[^/\s]+/answered/)", body)
+    assert found, body
+    return found.group(1)
+
+
+def _refund_request(email_inbox: Inbox, sender: str) -> tuple[Conversation, str]:
+    mail.outbox = []
+    conversation = ingest(
+        email_inbox,
+        sender=sender,
+        subject="How long does a refund take?",
+        text="When do I get my money back?",
+    )
+    run_tasks_now()
+    [ack] = acknowledgements(sender)
+    return conversation, _answered_link(str(ack.body))
+
+
+def test_the_customer_can_say_the_acknowledgements_article_answered_them(
+    cast: Cast, email_inbox: Inbox, articles: list[Any]
+) -> None:
+    conversation, link = _refund_request(email_inbox, "rina@example.com")
+    session = BotSession.objects.get(conversation=conversation)
+    assert (session.channel, session.outcome) == ("email", BotSession.Outcome.OPEN)
+    # Opening the link (as mail scanners do) asks; it changes nothing.
+    page = Client().get(link)
+    assert "Yes, close my request" in page.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.NEW
+    done = Client().post(link, {"answered": "yes"})
+    assert "We have closed request" in done.content.decode()
+    conversation.refresh_from_db()
+    session.refresh_from_db()
+    assert conversation.status == Conversation.Status.SOLVED
+    assert (session.outcome, session.reason) == (BotSession.Outcome.RESOLVED, "answered")
+    assert conversation.events.filter(kind="bot", data__action="resolved").count() == 1
+    # The first word counts.
+    again = Client().post(link, {"answered": "no"})
+    assert "This request is closed." in again.content.decode()
+    session.refresh_from_db()
+    assert session.outcome == BotSession.Outcome.RESOLVED
+    assert Client().post(link, {"answered": "maybe"}).status_code == 400
+
+
+def test_no_keeps_the_request_open_and_a_forged_link_is_refused(
+    cast: Cast, email_inbox: Inbox, articles: list[Any]
+) -> None:
+    conversation, link = _refund_request(email_inbox, "joko@example.com")
+    page = Client().post(link, {"answered": "no"}).content.decode()
+    assert f"Request #{conversation.number} stays open" in page
+    conversation.refresh_from_db()
+    session = BotSession.objects.get(conversation=conversation)
+    assert conversation.is_open
+    assert (session.outcome, session.reason) == (BotSession.Outcome.HANDED_OFF, "not_answered")
+    assert conversation.events.filter(kind="bot", data__action="not_answered").exists()
+    forged = link.replace("/answered/", "x/answered/")
+    assert Client().get(forged).status_code == 404
+
+
+def test_an_acknowledged_request_still_waiting_after_the_window_was_not_self_service(
+    cast: Cast, email_inbox: Inbox, articles: list[Any]
+) -> None:
+    waiting, _link = _refund_request(email_inbox, "sari@example.com")
+    settled, _link = _refund_request(email_inbox, "tono@example.com")
+    # Tono wrote back "found it, thanks" and an agent solved it without a reply.
+    Conversation.objects.filter(pk=settled.pk).update(status=Conversation.Status.SOLVED)
+    fire_all_due(now=timezone.now() + dt.timedelta(hours=25))
+    assert BotSession.objects.get(conversation=waiting).reason == "waiting"
+    assert BotSession.objects.get(conversation=waiting).outcome == BotSession.Outcome.HANDED_OFF
+    assert BotSession.objects.get(conversation=settled).outcome == BotSession.Outcome.RESOLVED
