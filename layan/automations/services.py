@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from layan.answerbot.sessions import bot_session_open
+from layan.answerbot.models import BotSession
+from layan.answerbot.sessions import bot_session_end, bot_session_open
 from layan.conversations.models import Conversation, ConversationEvent, Message
 from layan.conversations.services import conversation_bot_outcome, timeline_add
 from layan.core.events import Event
@@ -56,12 +57,20 @@ def answered_conversation(token: str) -> Conversation | None:
     )
 
 
+def answered_already(conversation: Conversation) -> bool:
+    """The customer has said whether the acknowledgement's article answered them."""
+    return (
+        BotSession.objects.filter(
+            workspace_id=conversation.workspace_id, key=session_key(conversation.pk)
+        )
+        .exclude(outcome=BotSession.Outcome.OPEN)
+        .exists()
+    )
+
+
 def answered_record(*, conversation: Conversation, answered: bool) -> bool:
     """The customer says whether the acknowledgement's article answered them. The first word
     counts (False: already said); "yes" solves the request with no person involved."""
-    from layan.answerbot.models import BotSession
-    from layan.answerbot.sessions import bot_session_end
-
     ended = bot_session_end(
         workspace_id=conversation.workspace_id,
         key=session_key(conversation.pk),

@@ -21,11 +21,11 @@ def request_answered(request: HttpRequest, token: str) -> HttpResponse:
     if language:
         translation.activate(language)
         request.LANGUAGE_CODE = language
-    said = ""
-    if request.method == "POST":
-        choice = request.POST.get("answered")
-        if choice not in {"yes", "no"}:
-            return HttpResponse(status=400)
+    choice = request.POST.get("answered") if request.method == "POST" else None
+    if request.method == "POST" and choice not in {"yes", "no"}:
+        return HttpResponse(status=400)
+    said = "already" if services.answered_already(conversation) else ""
+    if choice and not said:
         recorded = services.answered_record(conversation=conversation, answered=choice == "yes")
         said = choice if recorded else "already"
     return render(

@@ -26,14 +26,13 @@ def layan(request: HttpRequest) -> dict[str, Any]:
 
         return bool(workspace) and ShippingPolicy.objects.filter(workspace=workspace).exists()
 
-    page: dict[str, Any] = {}
-    if getattr(request, RENDERING_FOR_CACHE, False):
-        # Rendered once for many visitors: each response gets its visitor's own token.
-        page["csrf_token"] = CSRF_PLACEHOLDER
-    return {
-        **page,
+    context: dict[str, Any] = {
         "workspace": workspace,
         "has_shipping_policy": has_shipping_policy,
         "timezone_cookie": TIMEZONE_COOKIE,
         "support_hours": support_hours,
     }
+    if getattr(request, RENDERING_FOR_CACHE, False):
+        # Rendered once for many visitors: each response gets its visitor's own token.
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    return context

@@ -26,6 +26,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # Kana and Hangul have no dictionary here: their characters are indexed one by one.
 OTHER_CJK = "\u3040-\u30ff\uac00-\ud7af"
+HAN_CHARACTER = re.compile(f"[{HAN}]")
 RUN = re.compile(rf"(?P<han>[{HAN}]+)|(?P<cjk>[{OTHER_CJK}]+)|(?P<word>[^\W_{HAN}{OTHER_CJK}]+)")
 MAX_TERM = 64
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
@@ -228,7 +229,7 @@ def detect_language(text: str, candidates: list[str]) -> str:
     Indonesian. Cheap and predictable, which is what routing and analysis need.
     """
     sample = fold(text[:4000])
-    han = len(re.findall(rf"[{HAN}]", sample))
+    han = len(HAN_CHARACTER.findall(sample))
     latin_words = _LATIN_WORD.findall(sample)
     if "zh-hans" in candidates and han and han * 2 >= len(latin_words):
         return "zh-hans"

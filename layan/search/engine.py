@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Avg, Count, QuerySet, Sum
 
-from layan.search.analysis import HAN, analyze
+from layan.search.analysis import HAN_CHARACTER, analyze
 from layan.search.models import Document, Posting, Term
 
 # Field weights: a word in the title says more about the document than one in the body.
@@ -22,7 +21,6 @@ B = 0.75
 MAX_QUERY_TERMS = 32
 # Terms found in more than this share of the searched documents are skipped (see _bm25).
 COMMON_SHARE = 0.9
-HAN_CHARACTER = re.compile(f"[{HAN}]")
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,10 @@ def test_no_keeps_the_request_open_and_a_forged_link_is_refused(
     conversation, link = _refund_request(email_inbox, "joko@example.com")
     page = Client().post(link, {"answered": "no"}).content.decode()
     assert f"Request #{conversation.number} stays open" in page
+    # Opened again later: it says the answer is in rather than asking again.
+    again = Client().get(link).content.decode()
+    assert "We already have your answer" in again
+    assert "Yes, close my request" not in again
     conversation.refresh_from_db()
     session = BotSession.objects.get(conversation=conversation)
     assert conversation.is_open
