@@ -104,19 +104,20 @@ class _Threads:
             ).values_list("external_id", "id", "conversation_id"):
                 if pk > self.referenced.get(external_id, (0, 0))[0]:
                     self.referenced[external_id] = (pk, conversation_id)
-        wanted = Q(pk__in={pk for _message, pk in self.referenced.values()})
-        wanted |= Q(pk__in={conversation for _message, conversation in self.existing.values()})
+        # Open conversations of these customers in this inbox: the messaging-channel rule and
+        # the subject rule choose among them. The other rules are asked only when this batch
+        # can use them (a chat frame needs none).
+        wanted = Q(inbox=inbox, customer_id__in=customer_ids, status__in=Conversation.OPEN_STATUSES)
+        known = {conversation for _message, conversation in self.referenced.values()}
+        known |= {conversation for _message, conversation in self.existing.values()}
+        if known:
+            wanted |= Q(pk__in=known)
         tokens = {token for inbound in inbounds for token in inbound.thread_tokens}
         if tokens:
             wanted |= Q(reply_token__in=tokens)
         numbers = {inbound.conversation_number for inbound in inbounds} - {None}
         if numbers:
             wanted |= Q(number__in=numbers, customer_id__in=customer_ids)
-        # Open conversations of these customers in this inbox: the messaging-channel rule and
-        # the subject rule choose among them.
-        wanted |= Q(
-            inbox=inbox, customer_id__in=customer_ids, status__in=Conversation.OPEN_STATUSES
-        )
         # Locked: what is decided from these rows holds until commit (an agent may be changing
         # one right now; SQLite's write lock serialises the same way).
         self.by_id: dict[int, Conversation] = {
@@ -269,6 +270,9 @@ def messages_receive(
     duplicates = Message.objects.in_bulk(
         [message for _c, message, _d, _o in plans if isinstance(message, int)]
     )
+    for conversation, planned, _d, _o in plans:
+        if isinstance(planned, int):
+            duplicates[planned].conversation = conversation
     return [
         Received(
             conversation,

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -125,6 +125,9 @@ class IngestResult:
     conversation_id: int | None = None
     # The message stored (or found again, for a duplicate) when this run processed it.
     message_id: int | None = None
+    # That message itself, with its conversation as this run left it (a chat acknowledges it
+    # without reading it back).
+    message: Message | None = field(default=None, compare=False, repr=False)
 
     def line(self) -> str:
         if self.status in {"ok", "duplicate"}:
@@ -305,7 +308,7 @@ def _receive_batch(
             return {raw.pk: _fail(raw, f"{kind}{detail}", retry=True)}
         taken = {raw.pk for raw, _inbound in claimed}
         results = {raw.pk: _refreshed_result(raw) for raw, _inbound in batch if raw.pk not in taken}
-        for (raw, _inbound), (status, conversation, reason, message_id) in zip(
+        for (raw, _inbound), (status, conversation, reason, message) in zip(
             claimed, outcomes, strict=True
         ):
             results[raw.pk] = IngestResult(
@@ -314,7 +317,8 @@ def _receive_batch(
                 conversation.number if conversation else None,
                 reason,
                 conversation.pk if conversation else None,
-                message_id,
+                message.pk if message else None,
+                message,
             )
         return results
     raise AssertionError("unreachable")
@@ -391,7 +395,7 @@ def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
     return IngestResult("failed", raw.pk, None, error.splitlines()[0][:300] if error else "")
 
 
-Outcome = tuple[str, Conversation | None, str, int | None]
+Outcome = tuple[str, Conversation | None, str, Message | None]
 
 
 def inbound_receive(*, inbox: Inbox, inbound: InboundMessage, raw: InboundRaw | None) -> Outcome:
@@ -450,9 +454,11 @@ def inbound_receive_many(
 
             # A live chat needs a person now: straight to an available agent, or the queue;
             # unless the answer bot replies first (it routes the chat when it hands off).
-            conversation_route(conversation=outcome.conversation)
+            agent = conversation_route(conversation=outcome.conversation)
+            if agent is not None:
+                outcome.conversation.assignee = agent
         status = InboundRaw.Status.DUPLICATE if outcome.duplicate else InboundRaw.Status.PROCESSED
-        outcomes[index] = (status, outcome.conversation, "", outcome.message.pk)
+        outcomes[index] = (status, outcome.conversation, "", outcome.message)
     return [outcomes[index] for index in range(len(items))]
 
 
@@ -486,7 +492,7 @@ def _bounce_receive(*, inbox: Inbox, inbound: InboundMessage) -> Outcome:
         data={"message": original.pk, "reason": reason},
     )
     _publish_message(conversation, original.pk)
-    return InboundRaw.Status.PROCESSED, conversation, "", original.pk
+    return InboundRaw.Status.PROCESSED, conversation, "", original
 
 
 def _publish_message(conversation: Conversation, message_id: int) -> None:

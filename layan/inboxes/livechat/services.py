@@ -388,34 +388,28 @@ def chats_receive(*, inbox: Inbox, frames: Sequence[ChatFrame]) -> list[ChatRece
     results = inbound_ingest_many(
         inbox=inbox, payloads=[_frame_payload(frame) for frame in frames], source="chat"
     )
-    messages = Message.objects.select_related("conversation").only(
-        "id", "conversation_id", "external_id", "author_kind", "author_agent_id", "text",
-        "headers", "created_at", "conversation__assignee_id",
-    )  # fmt: skip
-    if any(frame.files for frame in frames):
-        messages = messages.prefetch_related("attachments")
     stored = [result.status in {"ok", "duplicate"} for result in results]
-    by_id = messages.in_bulk(
-        [result.message_id for result in results if result.message_id is not None]
-    )
-    # A duplicate found again by an earlier run has no message id in its result: by channel id.
+    # What this run wrote comes back with its result; a duplicate found again by an earlier
+    # run (the same bytes: a resent frame) is read back by its channel id.
     missing = [
         f"chat:{frame.key}:{frame.client_id}"
         for frame, result, ok in zip(frames, results, stored, strict=True)
-        if ok and not result.message_id
+        if ok and result.message is None
     ]
     by_external = (
-        {m.external_id: m for m in messages.filter(inbox=inbox, external_id__in=missing)}
+        {
+            message.external_id: message
+            for message in Message.objects.select_related("conversation").filter(
+                inbox=inbox, external_id__in=missing
+            )
+        }
         if missing
         else {}
     )
     received: list[ChatReceived | ChatError] = []
     for frame, result, ok in zip(frames, results, stored, strict=True):
         message = (
-            by_id.get(result.message_id or 0)
-            or by_external.get(f"chat:{frame.key}:{frame.client_id}")
-            if ok
-            else None
+            result.message or by_external.get(f"chat:{frame.key}:{frame.client_id}") if ok else None
         )
         if message is None:
             received.append(ChatError(_("Your message could not be sent. Please try again.")))
