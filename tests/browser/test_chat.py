@@ -105,6 +105,8 @@ def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
     reply = visitor.locator("#layan-chat .msg.agent")
     expect(reply).to_contain_text("Kami cek dulu ya, kak.")
     expect(reply).to_contain_text("Alice Agent")
+    # The widget is open: the visitor has read it, and Alice's thread says so.
+    expect(desk.locator(".message-out [data-seen]")).to_have_text("Seen")
     # A photo from the visitor reaches the desk (cross-origin upload).
     photo = tmp_path / "paket.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
