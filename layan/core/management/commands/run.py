@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from layan.core.management.commands.serve import SERVER_OPTIONS
 from layan.core.worker import BackgroundThreads
 
 
@@ -39,11 +40,8 @@ class Command(BaseCommand):
             "layan.asgi:application",
             host=host,
             port=port,
-            lifespan="off",
             log_level="warning",
-            ws_max_size=1_048_576,
-            # The reverse proxy (or nobody, on the embedded default) logs each request.
-            access_log=False,
+            **SERVER_OPTIONS,
         )
         try:
             uvicorn.Server(config).run()

@@ -10,6 +10,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+# What `layan serve` and `layan run` share.
+SERVER_OPTIONS: dict[str, Any] = {
+    "lifespan": "off",
+    "ws_max_size": 1_048_576,
+    # Chat frames are a few hundred bytes: compressing each costs the event loop more than it
+    # saves, and a compressor per socket is most of an idle connection's memory.
+    "ws_per_message_deflate": False,
+    # The reverse proxy (or nobody, on the embedded default) logs each request.
+    "access_log": False,
+}
+
 
 class Command(BaseCommand):
     help = "Serve Layan in production (DEBUG off) with several worker processes."
@@ -33,10 +44,7 @@ class Command(BaseCommand):
             host=host,
             port=port,
             workers=workers,
-            lifespan="off",
             proxy_headers=True,
             log_level="info",
-            ws_max_size=1_048_576,
-            # The reverse proxy (or nobody, on the embedded default) logs each request.
-            access_log=False,
+            **SERVER_OPTIONS,
         )
