@@ -1,4 +1,5 @@
-"""Background work inside one process: the django.tasks database worker and the timer loop.
+"""Background work inside one process: the django.tasks database worker, the timer loop and
+the IMAP IDLE watchers.
 
 `layan run` starts both as threads beside the web server; `layan worker` runs them alone.
 """
@@ -50,12 +51,18 @@ def timer_loop(stop: threading.Event, *, interval: float | None = None) -> None:
 
 
 class BackgroundThreads:
-    """The task worker and the timer loop, as daemon threads of the current process."""
+    """The task worker, the timer loop and the IMAP IDLE supervisor, as daemon threads of the
+    current process."""
 
     def __init__(self) -> None:
+        from layan.inboxes.email.idle import Supervisor
+
         self.stop_event = threading.Event()
         self.worker = task_worker()
         self.threads = [
+            threading.Thread(
+                target=Supervisor(self.stop_event).run, name="layan-imap-idle", daemon=True
+            ),
             threading.Thread(target=self._run_worker, name="layan-tasks", daemon=True),
             threading.Thread(
                 target=timer_loop, args=(self.stop_event,), name="layan-timers", daemon=True
@@ -71,7 +78,7 @@ class BackgroundThreads:
     def start(self) -> None:
         for thread in self.threads:
             thread.start()
-        logger.info("task worker and timer loop started")
+        logger.info("task worker, timer loop and IMAP IDLE supervisor started")
 
     def stop(self, timeout: float = 10) -> None:
         self.worker.running = False

@@ -45,6 +45,11 @@ class InboxForm(forms.Form):
         help_text=_("Empty: processed mail is marked as read and stays where it is."),
     )
     poll_seconds = forms.IntegerField(label=_("Check every (seconds)"), initial=60, min_value=10)
+    imap_idle = forms.BooleanField(
+        label=_("Fetch new mail as it arrives (IMAP IDLE)"),
+        required=False,
+        help_text=_("The server tells Layan about new mail at once; the regular check stays."),
+    )
     smtp_host = forms.CharField(
         label=_("SMTP server"),
         required=False,
@@ -104,8 +109,8 @@ class InboxForm(forms.Form):
 
     CONFIG_FIELDS = (
         "imap_host", "imap_port", "imap_security", "imap_username", "imap_password", "imap_folder",
-        "imap_processed_folder", "poll_seconds", "smtp_host", "smtp_port", "smtp_security",
-        "smtp_username", "smtp_password", "reply_token_address",
+        "imap_processed_folder", "poll_seconds", "imap_idle", "smtp_host", "smtp_port",
+        "smtp_security", "smtp_username", "smtp_password", "reply_token_address",
     )  # fmt: skip
 
     def __init__(

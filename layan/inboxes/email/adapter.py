@@ -35,6 +35,9 @@ class EmailConfig:
     # Processed mail is moved here when set, otherwise flagged as seen where it is.
     imap_processed_folder: str = ""
     poll_seconds: int = 60
+    # Also wait on the mailbox with IMAP IDLE: new mail is fetched within seconds of arriving
+    # (the regular check stays, as a safety net).
+    imap_idle: bool = False
     # Empty SMTP host: replies go out through the install's default mailer (LAYAN_EMAIL_URL).
     smtp_host: str = ""
     smtp_port: int = 587

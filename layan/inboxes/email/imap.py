@@ -30,7 +30,7 @@ class PollResult:
     error: str = ""
 
 
-def _connect(config: EmailConfig) -> IMAPClient:
+def connect(config: EmailConfig) -> IMAPClient:
     context = ssl.create_default_context()
     client = IMAPClient(
         config.imap_host,
@@ -55,7 +55,7 @@ def inbox_poll(*, inbox_id: int) -> PollResult:
     if not config.imap_host or not inbox.is_active:
         return result
     try:
-        client = _connect(config)
+        client = connect(config)
         try:
             client.select_folder(config.imap_folder)
             criteria = ["ALL"] if config.imap_processed_folder else ["UNSEEN"]

@@ -6,6 +6,9 @@ import email
 import email.message
 import email.policy
 import smtplib
+import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -15,6 +18,7 @@ from layan.conversations.models import Conversation, Message
 from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.inboxes import services
+from layan.inboxes.email.idle import Supervisor, Watcher
 from layan.inboxes.email.imap import inbox_poll
 from layan.inboxes.email.smtpd import controller
 from layan.inboxes.models import Inbox
@@ -177,3 +181,83 @@ def test_layan_email_poll_polls_every_imap_inbox_once(cast: object, dovecot: Dov
 
     assert output.getvalue().splitlines() == [f"{INBOX_ADDRESS}: 1 stored"]
     assert Conversation.objects.get().subject == "Polled by hand"
+
+
+def _eventually(check: Callable[[], bool], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_idle_fetches_mail_as_it_arrives_without_waiting_for_the_next_poll(
+    cast: object, dovecot: Dovecot
+) -> None:
+    # The scheduled check is an hour away: only IDLE can bring the second mail in.
+    inbox = imap_inbox(cast.workspace, dovecot, imap_idle=True, poll_seconds=3600)  # type: ignore[attr-defined]
+    dovecot.append(INBOX_ADDRESS, customer_email(subject="Before", message_id="<i1@example.com>"))
+    watcher = Watcher(inbox.pk)
+    watcher.start()
+    try:
+        # What was waiting is fetched when the watcher connects, then it waits on the folder.
+        assert _eventually(lambda: watcher.state == "waiting")
+        assert Conversation.objects.filter(subject="Before").count() == 1
+        dovecot.append(
+            INBOX_ADDRESS, customer_email(subject="Pushed", message_id="<i2@example.com>")
+        )
+        assert _eventually(lambda: Conversation.objects.filter(subject="Pushed").exists())
+        # Stored once, and marked seen on the server like any polled mail.
+        assert Message.objects.filter(external_id="i2@example.com").count() == 1
+        assert _eventually(lambda: inbox_poll(inbox_id=inbox.pk).fetched == 0)
+    finally:
+        watcher.stop()
+    assert watcher.state == "stopped"
+
+
+def test_the_idle_supervisor_follows_inbox_settings(cast: object, dovecot: Dovecot) -> None:
+    inbox = imap_inbox(cast.workspace, dovecot, imap_idle=True)  # type: ignore[attr-defined]
+    plain = imap_inbox(cast.workspace, dovecot)  # type: ignore[attr-defined]
+    supervisor = Supervisor(threading.Event())
+    try:
+        supervisor.sync()
+        assert set(supervisor.watchers) == {inbox.pk}
+        ((_key, first),) = supervisor.watchers.values()
+        assert _eventually(lambda: first.state == "waiting")
+
+        # A setting the watcher does not use keeps it; another user name restarts it; turning
+        # IDLE off stops it.
+        def update(**changes: object) -> None:
+            inbox.refresh_from_db()
+            services.inbox_update(
+                inbox=inbox, name=inbox.name, address=inbox.address, team=None, is_active=True,
+                config={**inbox.config, **changes},
+            )  # fmt: skip
+            supervisor.sync()
+
+        update(poll_seconds=120)
+        assert supervisor.watchers[inbox.pk][1] is first
+        update(imap_username="other@toko.example")
+        second = supervisor.watchers[inbox.pk][1]
+        assert second is not first
+        assert first.state == "stopped"
+        update(imap_idle=False)
+        assert supervisor.watchers == {}
+        assert second.state == "stopped"
+        assert plain.pk not in supervisor.watchers
+    finally:
+        for _key, watcher in supervisor.watchers.values():
+            watcher.stop()
+
+
+def test_an_idle_watcher_whose_server_is_down_keeps_trying_and_stops_cleanly(
+    cast: object, dovecot: Dovecot
+) -> None:
+    inbox = imap_inbox(cast.workspace, dovecot, imap_idle=True)  # type: ignore[attr-defined]
+    Inbox.objects.filter(pk=inbox.pk).update(config={**inbox.config, "imap_port": free_port()})
+    watcher = Watcher(inbox.pk)
+    watcher.start()
+    assert _eventually(lambda: watcher.state == "reconnecting", 5)
+    watcher.stop()
+    assert watcher.state == "stopped"
