@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.db.models import F
 
 from layan.answerbot.embeddings import embedder, to_bytes
-from layan.answerbot.models import Passage
+from layan.answerbot.models import Passage, PassageSet
 from layan.core.sanitize import html_to_text
 
 MAX_SECTION_CHARS = 600
@@ -30,10 +31,14 @@ def article_passages_index(*, article_id: int) -> int:
     """Re-embed a published article's questions and sections; drop everything otherwise."""
     from layan.knowledge.models import Article
 
-    Passage.objects.filter(article_id=article_id).delete()
+    stale = Passage.objects.filter(article_id=article_id)
+    changed = set(stale.values_list("workspace_id", flat=True).distinct())
+    stale.delete()
     article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
     model = embedder()
     if article is None or model is None:
+        for workspace_id in changed:
+            passages_changed(workspace_id=workspace_id)
         return 0
     rows: list[Passage] = []
     for translation in article.translations.all():
@@ -61,4 +66,14 @@ def article_passages_index(*, article_id: int) -> int:
                 )
             )
     Passage.objects.bulk_create(rows)
+    for workspace_id in changed | {article.workspace_id}:
+        passages_changed(workspace_id=workspace_id)
     return len(rows)
+
+
+def passages_changed(*, workspace_id: int) -> None:
+    """Tell every process that this workspace's passages changed (inside the writer's
+    transaction: they see it when the new passages are committed)."""
+    updated = PassageSet.objects.filter(pk=workspace_id).update(version=F("version") + 1)
+    if not updated:
+        PassageSet.objects.get_or_create(workspace_id=workspace_id, defaults={"version": 1})

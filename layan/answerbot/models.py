@@ -37,6 +37,17 @@ class Passage(models.Model):
         return f"{self.kind} {self.article_id}/{self.language}#{self.position}"
 
 
+class PassageSet(models.Model):
+    """A workspace's passages, as a change counter: a process rebuilds its matrix of them when
+    the counter moves (one row read per question, instead of counting every passage)."""
+
+    workspace_id = models.BigIntegerField(primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"passages of workspace {self.workspace_id}: version {self.version}"
+
+
 class BotSession(models.Model):
     """One customer's self-service attempt and how it ended: the basis of deflection reports.
 

@@ -1,7 +1,8 @@
 """Dense retrieval: every passage vector of a workspace in one in-process numpy matrix.
 
-The matrix is rebuilt when the workspace's passages change (checked with one cheap query per
-question), so a process never serves stale vectors for long and never reloads needlessly.
+The matrix is rebuilt when the workspace's passages change (their `PassageSet` counter moved:
+one row read per question), so a process never serves stale vectors and never reloads
+needlessly.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
 
 from layan.answerbot.embeddings import DIM, from_bytes
-from layan.answerbot.models import Passage
+from layan.answerbot.models import Passage, PassageSet
 
 
 @dataclass(frozen=True)
 class Matrix:
-    version: tuple[int, int]
+    version: int
     vectors: np.ndarray  # (n, DIM), unit length
     article_ids: np.ndarray  # (n,)
     languages: list[str]
@@ -34,16 +34,14 @@ _cache: dict[tuple[int, tuple[str, ...]], Matrix] = {}
 _lock = threading.Lock()
 
 
-def _version(workspace_id: int, visibility: tuple[str, ...]) -> tuple[int, int]:
-    stats = Passage.objects.filter(workspace_id=workspace_id, visibility__in=visibility).aggregate(
-        n=Count("id"), last=Max("id")
-    )
-    return int(stats["n"] or 0), int(stats["last"] or 0)
+def _version(workspace_id: int) -> int:
+    version = PassageSet.objects.filter(pk=workspace_id).values_list("version", flat=True).first()
+    return int(version or 0)
 
 
 def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matrix:
     key = (workspace_id, visibility)
-    version = _version(workspace_id, visibility)
+    version = _version(workspace_id)
     cached = _cache.get(key)
     if cached and cached.version == version:
         return cached
@@ -105,6 +103,13 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return normalised
 
 
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, highest first (a partition, not a sort of them all)."""
+    chosen = np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
+    ordered: np.ndarray = chosen[np.argsort(-scores[chosen], kind="stable")]
+    return ordered
+
+
 def rank_articles(
     question_vector: np.ndarray,
     workspace_id: int,
@@ -120,7 +125,7 @@ def rank_articles(
     if len(built.article_ids):
         scores = built.vectors @ question_vector
         questions = np.flatnonzero(built.is_question)
-        nearest = questions[np.argsort(-scores[questions])[:NEIGHBOURS]]
+        nearest = questions[_top(scores[questions], NEIGHBOURS)]
         for index, weight in zip(nearest, _softmax(scores[nearest]), strict=True):
             article_id = int(built.article_ids[index])
             fused[article_id] = fused.get(article_id, 0.0) + float(weight)
@@ -130,7 +135,7 @@ def rank_articles(
                 if weight > 1e-6:
                     key = int(article_id)
                     fused[key] = fused.get(key, 0.0) + CENTROID_WEIGHT * float(weight)
-        for index in np.argsort(-scores)[: NEIGHBOURS * 10]:
+        for index in _top(scores, NEIGHBOURS * 10):
             article_id = int(built.article_ids[index])
             if article_id not in best and built.is_question[index]:
                 best[article_id] = (

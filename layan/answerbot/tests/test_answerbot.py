@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from layan.accounts.models import Workspace
+from layan.answerbot import retrieval
 from layan.answerbot.models import Passage
 from layan.answerbot.services import Answer, Handoff, answer
 from layan.core.worker import run_tasks_now
@@ -105,9 +106,17 @@ def test_passages_follow_publishing(cast: Cast, articles: list[Article]) -> None
     # Title + one question per language, and one answer section each.
     assert Passage.objects.filter(article_id=first.pk, kind="question").count() == 6
     assert Passage.objects.filter(article_id=first.pk, kind="section").count() == 3
+    built = retrieval.matrix(cast.workspace.pk)
+    assert first.pk in built.article_ids
+    assert retrieval.matrix(cast.workspace.pk) is built  # nothing changed: the same matrix
     knowledge.article_set_status(article=first, status="archived")
     run_tasks_now()
     assert not Passage.objects.filter(article_id=first.pk).exists()
+    # The process notices at its next question, and answers from what is published now.
+    rebuilt = retrieval.matrix(cast.workspace.pk)
+    assert rebuilt.version > built.version
+    assert first.pk not in rebuilt.article_ids
+    assert set(rebuilt.article_ids) == {article.pk for article in articles[1:]}
 
 
 def test_the_eval_command_reports_every_figure_and_leaves_nothing_behind(
