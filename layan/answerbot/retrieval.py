@@ -131,10 +131,10 @@ def rank_articles(
             fused[article_id] = fused.get(article_id, 0.0) + float(weight)
         if len(built.centroid_ids):
             prototype = _softmax(built.centroids @ question_vector)
-            for article_id, weight in zip(built.centroid_ids, prototype, strict=True):
-                if weight > 1e-6:
-                    key = int(article_id)
-                    fused[key] = fused.get(key, 0.0) + CENTROID_WEIGHT * float(weight)
+            # The softmax is sharp: only a few articles carry any weight.
+            for position in np.flatnonzero(prototype > 1e-6):
+                key = int(built.centroid_ids[position])
+                fused[key] = fused.get(key, 0.0) + CENTROID_WEIGHT * float(prototype[position])
         for index in _top(scores, NEIGHBOURS * 10):
             article_id = int(built.article_ids[index])
             if article_id not in best and built.is_question[index]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from layan.answerbot.evaluation import evaluate, read_jsonl
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             queries = read_jsonl(options["queries"])
         except (OSError, ValueError) as error:
             raise CommandError(f"could not read the input: {error}") from error
+        # Each collection is loaded into the install's database and rolled back afterwards: on
+        # a fresh checkout (or after an upgrade) its tables are created first, as `layan run`
+        # does.
+        call_command("migrate", interactive=False, verbosity=0)
         figures = evaluate(kb, queries)
         for title, rows in (
             ("language", figures["by_language"]),
