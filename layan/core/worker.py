@@ -1,7 +1,7 @@
 """Background work inside one process: the django.tasks database worker, the timer loop and
 the IMAP IDLE watchers.
 
-`layan run` starts both as threads beside the web server; `layan worker` runs them alone.
+`layan run` starts them as threads beside the web server; `layan worker` runs them alone.
 """
 
 from __future__ import annotations
