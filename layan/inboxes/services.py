@@ -123,11 +123,13 @@ class IngestResult:
     conversation_number: int | None = None
     reason: str = ""
     conversation_id: int | None = None
-    # The message stored (or found again, for a duplicate) when this run processed it.
-    message_id: int | None = None
-    # That message itself, with its conversation as this run left it (a chat acknowledges it
-    # without reading it back).
+    # The message stored (or found again, for a duplicate) when this run processed it, with its
+    # conversation as this run left it (a chat acknowledges it without reading it back).
     message: Message | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def message_id(self) -> int | None:
+        return self.message.pk if self.message is not None else None
 
     def line(self) -> str:
         if self.status in {"ok", "duplicate"}:
@@ -317,7 +319,6 @@ def _receive_batch(
                 conversation.number if conversation else None,
                 reason,
                 conversation.pk if conversation else None,
-                message.pk if message else None,
                 message,
             )
         return results

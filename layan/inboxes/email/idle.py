@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 
 from django.db import close_old_connections, connections
 
@@ -58,9 +57,8 @@ def idle_inboxes() -> dict[int, tuple[object, ...]]:
 class Watcher:
     """Waits on one inbox's folder and polls whenever the server reports new mail."""
 
-    def __init__(self, inbox_id: int, *, poll: Callable[..., object] = inbox_poll) -> None:
+    def __init__(self, inbox_id: int) -> None:
         self.inbox_id = inbox_id
-        self.poll = poll
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=self.run, name=f"layan-imap-idle-{inbox_id}", daemon=True
@@ -94,7 +92,7 @@ class Watcher:
 
     def _poll(self) -> None:
         close_old_connections()
-        self.poll(inbox_id=self.inbox_id)
+        inbox_poll(inbox_id=self.inbox_id)
 
     def _watch(self) -> None:
         close_old_connections()
