@@ -193,7 +193,7 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -208,6 +208,13 @@ else:
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments (inbox rows), keyed on everything they show so they are never stale:
+# kept in each process's memory, whatever the default cache is. ~1 KB a row.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # Optional generative answers (docs/answerbot.md): an OpenAI-compatible chat-completions server.
 LLM_BASE_URL = config.env_str("LAYAN_LLM_BASE_URL", "").rstrip("/")

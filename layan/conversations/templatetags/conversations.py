@@ -1,8 +1,11 @@
-"""Timeline rows store codes ("pending", 3); these show them in the reader's language."""
+"""Timeline rows store codes ("pending", 3): these show them in the reader's language; and the
+key of an inbox row's cached fragment."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from layan.conversations.models import Conversation
 
@@ -20,3 +23,17 @@ def priority_label(value: int | None) -> str:
     if value is None:
         return "—"
     return str(dict(Conversation.Priority.choices).get(value, value))
+
+
+@register.filter
+def list_row_key(item: Conversation) -> str:
+    """Everything one inbox row shows, in the reader's language and time zone: the key of its
+    cached fragment (`{% cache … item|list_row_key using="fragments" %}`). A row whose text
+    changes gets a new key, so a cached row is never stale; the cache only saves rendering."""
+    parts = [
+        get_language(), timezone.get_current_timezone_name(), item.pk, item.number,
+        item.subject, item.preview, item.status, item.priority, item.language,
+        item.waiting_since is not None, item.last_activity_at.isoformat(), str(item.customer),
+        item.inbox.name, str(item.assignee or ""), *(tag.name for tag in item.tags.all()),
+    ]  # fmt: skip
+    return "\x1f".join(map(str, parts))

@@ -80,6 +80,32 @@ def test_the_list_costs_the_same_queries_for_5_or_50_rows(email_inbox: Inbox, al
     assert (second.has_previous, second.has_next, len(second.object_list)) == (True, False, 1)
 
 
+def test_cached_list_rows_follow_every_change_they_show(email_inbox: Inbox, alice: User) -> None:
+    """Rows are cached fragments keyed on what they show: a second look renders from the cache,
+    and a change that does not touch the conversation's activity (a customer renamed, a tag)
+    still shows at once, in the reader's language."""
+    conversation = receive(email_inbox, subject="Parcel", sender="dina@example.com")
+    client = client_for(alice)
+
+    def row() -> str:
+        html = client.get("/desk/conversations/?view=all").content.decode()
+        start = html.index(f'<tr data-conversation="{conversation.pk}"')
+        return html[start : html.index("</tr>", start)]
+
+    first = row()
+    assert row() == first
+    Customer.objects.filter(pk=conversation.customer_id).update(name="Dina Lestari")
+    assert "Dina Lestari" in row()
+    services.conversation_update(
+        conversation=conversation, actor=alice, changes=services.Changes(tags=["vip"])
+    )
+    assert 'pill tag">vip<' in row()
+    alice.language = "id"
+    alice.save(update_fields=["language"])
+    assert "Baru" not in first
+    assert "Baru" in row()
+
+
 def test_filters_by_tag_language_and_sort_by_oldest_waiting(
     email_inbox: Inbox, alice: User
 ) -> None:
