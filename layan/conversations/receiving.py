@@ -85,7 +85,9 @@ class _Threads:
                 external_id: (pk, conversation_id)
                 for external_id, pk, conversation_id in Message.objects.filter(
                     inbox=inbox, external_id__in=external_ids
-                ).values_list("external_id", "id", "conversation_id")
+                )
+                .order_by()  # a lookup: the message model's ordering would only cost time
+                .values_list("external_id", "id", "conversation_id")
             }
             if external_ids
             else {}
@@ -99,9 +101,13 @@ class _Threads:
         }
         self.referenced: dict[str, tuple[int, int]] = {}
         if references:
-            for external_id, pk, conversation_id in Message.objects.filter(
-                conversation__workspace_id=workspace_id, external_id__in=references
-            ).values_list("external_id", "id", "conversation_id"):
+            for external_id, pk, conversation_id in (
+                Message.objects.filter(
+                    conversation__workspace_id=workspace_id, external_id__in=references
+                )
+                .order_by()
+                .values_list("external_id", "id", "conversation_id")
+            ):
                 if pk > self.referenced.get(external_id, (0, 0))[0]:
                     self.referenced[external_id] = (pk, conversation_id)
         # Open conversations of these customers in this inbox: the messaging-channel rule and

@@ -76,11 +76,13 @@ def customers_resolve(*, workspace: Workspace, claims: Sequence[IdentityClaim]) 
         raise ValidationError(_("The sender's address is empty."))
     found: dict[tuple[str, str], Customer] = {
         (identity.kind, identity.address): identity.customer
-        for identity in Identity.objects.select_related("customer").filter(
+        for identity in Identity.objects.select_related("customer")
+        .filter(
             workspace=workspace,
             kind__in={kind for kind, _address in keys},
             address__in={address for _kind, address in keys},
         )
+        .order_by()  # unordered: the identity model's ordering costs a third of this query
     }
     new: dict[tuple[str, str], Customer] = {}
     for key, claim in zip(keys, claims, strict=True):

@@ -4,7 +4,9 @@
 `layan email ingest`, webhooks later): the payload is committed as an `InboundRaw` row before
 anything else happens, processing is claimed by compare-and-set so two workers never process one
 payload, and a failure leaves the row FAILED with its error (retried with backoff when the
-failure may be temporary). `message_deliver` is the one place anything leaves the building.
+failure may be temporary). A row is stored with a lease: if the process that stored it dies
+before processing it, the retry timer picks it up when the lease runs out. `message_deliver`
+is the one place anything leaves the building.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ MAX_PROCESS_ATTEMPTS = 5
 MAX_DELIVERY_ATTEMPTS = 6
 # A claimed delivery that never reports back (the worker died mid-send) is tried again after this.
 DELIVERY_LEASE = dt.timedelta(minutes=10)
+# A stored payload still waiting after this (its process died before processing it) is retried.
+PROCESS_LEASE = dt.timedelta(minutes=10)
+RETRYABLE = (InboundRaw.Status.PENDING, InboundRaw.Status.FAILED)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -143,7 +148,11 @@ def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[Inbound
     try:
         with transaction.atomic():
             raw = InboundRaw.objects.create(
-                inbox=inbox, source=source, digest=digest, payload=payload
+                inbox=inbox,
+                source=source,
+                digest=digest,
+                payload=payload,
+                retry_due_at=timezone.now() + PROCESS_LEASE,
             )
     except IntegrityError:
         return InboundRaw.objects.select_related("inbox__workspace").get(
@@ -166,10 +175,15 @@ def inbound_store_many(*, inbox: Inbox, payloads: Sequence[bytes], source: str) 
                 for raw in InboundRaw.objects.filter(inbox=inbox, digest__in=set(digests))
             }
             new: dict[str, InboundRaw] = {}
+            lease = timezone.now() + PROCESS_LEASE
             for digest, payload in zip(digests, payloads, strict=True):
                 if digest not in stored and digest not in new:
                     new[digest] = InboundRaw(
-                        inbox=inbox, source=source, digest=digest, payload=payload
+                        inbox=inbox,
+                        source=source,
+                        digest=digest,
+                        payload=payload,
+                        retry_due_at=lease,
                     )
             InboundRaw.objects.bulk_create(new.values())
     except IntegrityError:
@@ -252,7 +266,7 @@ def inbound_process_many(
         if raw.pk in seen:
             continue
         seen.add(raw.pk)
-        if raw.status not in {InboundRaw.Status.PENDING, InboundRaw.Status.FAILED}:
+        if raw.status not in RETRYABLE:
             results[raw.pk] = _result_of(raw, duplicate=True)
             continue
         try:
@@ -276,6 +290,10 @@ def inbound_process_many(
     return ordered
 
 
+class _Taken(Exception):
+    """Another worker processed the payload while this one was receiving it."""
+
+
 def _receive_batch(
     batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None, alone: bool
 ) -> dict[int, IngestResult]:
@@ -283,14 +301,22 @@ def _receive_batch(
     for attempt in attempts:
         try:
             with transaction.atomic():
-                claimed = _claim(batch, actor=actor)
+                # A payload on its own is claimed by the statement that records its outcome
+                # (compare-and-set at the end; the rare loser rolls back); a batch is claimed
+                # first, so that two workers split it instead of racing for all of it.
+                claimed = batch if alone else _claim(batch, actor=actor)
                 if not claimed:
                     return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
                 outcomes = inbound_receive_many(
                     inbox=claimed[0][0].inbox,
                     items=[(inbound, raw) for raw, inbound in claimed],
                 )
-                _raws_record(claimed, outcomes)
+                if alone:
+                    _raw_record(claimed[0][0], outcomes[0], actor=actor)
+                else:
+                    _raws_record(claimed, outcomes)
+        except _Taken:
+            return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
         except Exception as error:
             if not alone:
                 logger.info("a batch of %s payloads failed (%s); one by one", len(batch), error)
@@ -325,6 +351,26 @@ def _receive_batch(
     raise AssertionError("unreachable")
 
 
+def _raw_record(raw: InboundRaw, outcome: Outcome, *, actor: User | None) -> None:
+    """Claim and record a payload processed on its own, in one statement: compared with the
+    row as it was read (still waiting, with the same attempt count), so that when another
+    worker got there first this transaction rolls back instead."""
+    status, conversation, reason, _message = outcome
+    recorded = InboundRaw.objects.filter(
+        pk=raw.pk, status__in=RETRYABLE, attempts=raw.attempts
+    ).update(
+        status=status,
+        error=reason,
+        processed_at=timezone.now(),
+        conversation_id=conversation.pk if conversation else None,
+        attempts=raw.attempts + 1,
+        retry_due_at=None,
+        reprocessed_by=actor,
+    )
+    if not recorded:
+        raise _Taken
+
+
 def _raws_record(claimed: list[tuple[InboundRaw, InboundMessage]], outcomes: list[Outcome]) -> None:
     """Write each processed row's outcome: in one statement for the rows that became a message
     of their own (the usual case), one per distinct outcome for the others."""
@@ -357,21 +403,11 @@ def _claim(
 ) -> list[tuple[InboundRaw, InboundMessage]]:
     """The payloads of the batch this transaction now owns (compare-and-set on the attempt
     count: a payload another worker took meanwhile is left to it)."""
-    if len(batch) == 1:
-        raw = batch[0][0]
-        updated = InboundRaw.objects.filter(
-            pk=raw.pk,
-            status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
-            attempts=raw.attempts,
-        ).update(attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor)
-        return batch if updated else []
     # Locked (PostgreSQL; SQLite's write lock serialises the same way) and compared.
     current = dict(
         InboundRaw.objects.select_for_update(skip_locked=True)
-        .filter(
-            pk__in=[raw.pk for raw, _inbound in batch],
-            status__in=[InboundRaw.Status.PENDING, InboundRaw.Status.FAILED],
-        )
+        .filter(pk__in=[raw.pk for raw, _inbound in batch], status__in=RETRYABLE)
+        .order_by()
         .values_list("pk", "attempts")
     )
     claimed = [(raw, inbound) for raw, inbound in batch if current.get(raw.pk) == raw.attempts]
@@ -390,9 +426,10 @@ def _refreshed_result(raw: InboundRaw) -> IngestResult:
 def _fail(raw: InboundRaw, error: str, *, retry: bool) -> IngestResult:
     attempts = raw.attempts + 1
     due = timezone.now() + backoff(attempts) if retry and attempts < MAX_PROCESS_ATTEMPTS else None
-    InboundRaw.objects.filter(pk=raw.pk).update(
+    if not InboundRaw.objects.filter(pk=raw.pk, status__in=RETRYABLE).update(
         status=InboundRaw.Status.FAILED, error=error[:2000], attempts=attempts, retry_due_at=due
-    )
+    ):
+        return _refreshed_result(raw)  # another worker processed it meanwhile
     return IngestResult("failed", raw.pk, None, error.splitlines()[0][:300] if error else "")
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from layan.accounts.models import User
 from layan.conversations import services as conversations
 from layan.conversations.models import Conversation, ConversationEvent, Message
+from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Customer, Identity
 from layan.inboxes import services
@@ -186,6 +188,42 @@ def test_unreadable_mail_is_kept_failed_and_can_be_reprocessed(
 
     again = services.inbound_reprocess(raw=raw, actor=iris)
     assert again.status == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payload_whose_process_died_before_processing_it_is_retried_after_its_lease(
+    email_inbox: Inbox,
+) -> None:
+    # Stored, then the process is gone: nothing processes it until the lease runs out.
+    raw, _created = services.inbound_store(
+        inbox=email_inbox, payload=customer_email(subject="Lost?"), source="test"
+    )
+    assert raw.retry_due_at is not None
+    assert fire_all_due() == 0
+    assert fire_all_due(now=timezone.now() + services.PROCESS_LEASE) == 1
+    run_tasks_now()
+
+    raw.refresh_from_db()
+    assert (raw.status, raw.attempts) == (InboundRaw.Status.PROCESSED, 1)
+    assert raw.retry_due_at is None
+    assert Conversation.objects.get().subject == "Lost?"
+    assert fire_all_due(now=timezone.now() + 2 * services.PROCESS_LEASE) == 0
+
+
+def test_a_payload_another_worker_processed_meanwhile_is_left_as_that_worker_left_it(
+    email_inbox: Inbox,
+) -> None:
+    raw, _created = services.inbound_store(
+        inbox=email_inbox, payload=customer_email(), source="test"
+    )
+    first = services.inbound_process(raw_id=raw.pk)  # another worker, faster
+    late = services.inbound_process(raw=raw)  # this one read the row while it was waiting
+
+    assert (first.status, late.status) == ("ok", "duplicate")
+    assert late.conversation_number == first.conversation_number
+    raw.refresh_from_db()
+    assert (raw.status, raw.attempts) == (InboundRaw.Status.PROCESSED, 1)
+    assert Message.objects.count() == 1
 
 
 def test_every_corpus_email_is_stored_and_none_crashes(email_inbox: Inbox) -> None:
