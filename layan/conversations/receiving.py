@@ -73,7 +73,9 @@ def message_receive(
 class _Threads:
     """What the threading rules need for a batch, read at once, kept current as it is planned."""
 
-    def __init__(self, *, inbox: Inbox, items: Sequence[Incoming], now: dt.datetime) -> None:
+    def __init__(
+        self, *, inbox: Inbox, items: Sequence[Incoming], now: dt.datetime, duplicates: bool
+    ) -> None:
         self.inbox = inbox
         workspace_id = inbox.workspace_id
         inbounds = [item.inbound for item in items]
@@ -89,7 +91,7 @@ class _Threads:
                 .order_by()  # a lookup: the message model's ordering would only cost time
                 .values_list("external_id", "id", "conversation_id")
             }
-            if external_ids
+            if external_ids and duplicates
             else {}
         )
         # Referenced message id -> (message pk, conversation pk), across the workspace.
@@ -192,7 +194,11 @@ class _Threads:
 
 
 def messages_receive(
-    *, inbox: Inbox, items: Sequence[Incoming], now: dt.datetime | None = None
+    *,
+    inbox: Inbox,
+    items: Sequence[Incoming],
+    now: dt.datetime | None = None,
+    look_up_duplicates: bool = True,
 ) -> list[Received]:
     """Store each customer message in the conversation it continues, or in a new one; the
     results are in the order of `items`. Runs inside the caller's transaction.
@@ -200,10 +206,12 @@ def messages_receive(
     Idempotent: a message whose channel id this inbox already has (or that came earlier in the
     batch) is not stored again. When two deliveries race, the unique constraint decides: the
     loser's insert raises IntegrityError, and its caller rolls back the whole attempt (see
-    inboxes.services.inbound_process_many).
+    inboxes.services.inbound_process_many). With `look_up_duplicates=False` the constraint is
+    the only check (one query fewer): a message stored before raises IntegrityError too, and
+    the caller's next attempt, looking them up, reports it as the duplicate it is.
     """
     now = now or timezone.now()
-    threads = _Threads(inbox=inbox, items=items, now=now)
+    threads = _Threads(inbox=inbox, items=items, now=now, duplicates=look_up_duplicates)
     languages = inbox.workspace.languages
     created: list[tuple[Conversation, dict[str, object]]] = []
     continued: dict[int, Conversation] = {}

@@ -310,6 +310,9 @@ def _receive_batch(
                 outcomes = inbound_receive_many(
                     inbox=claimed[0][0].inbox,
                     items=[(inbound, raw) for raw, inbound in claimed],
+                    # A payload on its own is first tried as new (nearly always right): the
+                    # unique constraint catches one seen before, and the second try finds it.
+                    look_up_duplicates=not (alone and attempt == 1),
                 )
                 if alone:
                     _raw_record(claimed[0][0], outcomes[0], actor=actor)
@@ -327,7 +330,9 @@ def _receive_batch(
                 return results
             raw = batch[0][0]
             if isinstance(error, IntegrityError) and attempt == 1:
-                logger.info("inbound %s raced another delivery; processing it again", raw.pk)
+                logger.info(
+                    "inbound %s met a unique constraint (seen before, or raced); again", raw.pk
+                )
                 continue
             logger.exception("inbound %s failed", raw.pk)
             raw.refresh_from_db()
@@ -443,7 +448,10 @@ def inbound_receive(*, inbox: Inbox, inbound: InboundMessage, raw: InboundRaw | 
 
 
 def inbound_receive_many(
-    *, inbox: Inbox, items: Sequence[tuple[InboundMessage, InboundRaw | None]]
+    *,
+    inbox: Inbox,
+    items: Sequence[tuple[InboundMessage, InboundRaw | None]],
+    look_up_duplicates: bool = True,
 ) -> list[Outcome]:
     """inbound_receive for a batch: customers resolved together, messages received together."""
     workspace = inbox.workspace
@@ -480,6 +488,7 @@ def inbound_receive_many(
     # A racing duplicate raises IntegrityError here: inbound_process_many rolls back and retries.
     received = messages_receive(
         inbox=inbox,
+        look_up_duplicates=look_up_duplicates,
         items=[
             Incoming(customer, inbound, raw)
             for customer, (_index, inbound, raw) in zip(customers, customer_messages, strict=True)
