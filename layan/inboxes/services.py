@@ -301,33 +301,22 @@ def _receive_batch(
     for attempt in attempts:
         try:
             with transaction.atomic():
-                # A payload on its own is claimed by the statement that records its outcome
-                # (compare-and-set at the end; the rare loser rolls back); a batch is claimed
-                # first, so that two workers split it instead of racing for all of it.
-                claimed = batch if alone else _claim(batch, actor=actor)
-                if not claimed:
-                    return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
                 outcomes = inbound_receive_many(
-                    inbox=claimed[0][0].inbox,
-                    items=[(inbound, raw) for raw, inbound in claimed],
+                    inbox=batch[0][0].inbox,
+                    items=[(inbound, raw) for raw, inbound in batch],
                     # A payload on its own is first tried as new (nearly always right): the
                     # unique constraint catches one seen before, and the second try finds it.
                     look_up_duplicates=not (alone and attempt == 1),
                 )
-                if alone:
-                    _raw_record(claimed[0][0], outcomes[0], actor=actor)
-                else:
-                    _raws_record(claimed, outcomes)
+                _raws_record(batch, outcomes, actor=actor)
         except _Taken:
-            return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
+            if alone:
+                return {raw.pk: _refreshed_result(raw) for raw, _inbound in batch}
+            # Another worker processed some of these meanwhile: each on its own finds out which.
+            return _one_by_one(batch, actor=actor, why="some were processed elsewhere")
         except Exception as error:
             if not alone:
-                logger.info("a batch of %s payloads failed (%s); one by one", len(batch), error)
-                results: dict[int, IngestResult] = {}
-                for raw, inbound in batch:
-                    raw.refresh_from_db()
-                    results.update(_receive_batch([(raw, inbound)], actor=actor, alone=True))
-                return results
+                return _one_by_one(batch, actor=actor, why=str(error))
             raw = batch[0][0]
             if isinstance(error, IntegrityError) and attempt == 1:
                 logger.info(
@@ -339,12 +328,8 @@ def _receive_batch(
             kind = "IntegrityError" if isinstance(error, IntegrityError) else type(error).__name__
             detail = "" if isinstance(error, IntegrityError) else f": {error}"
             return {raw.pk: _fail(raw, f"{kind}{detail}", retry=True)}
-        taken = {raw.pk for raw, _inbound in claimed}
-        results = {raw.pk: _refreshed_result(raw) for raw, _inbound in batch if raw.pk not in taken}
-        for (raw, _inbound), (status, conversation, reason, message) in zip(
-            claimed, outcomes, strict=True
-        ):
-            results[raw.pk] = IngestResult(
+        return {
+            raw.pk: IngestResult(
                 _OUTCOMES[InboundRaw.Status(status)],
                 raw.pk,
                 conversation.number if conversation else None,
@@ -352,75 +337,79 @@ def _receive_batch(
                 conversation.pk if conversation else None,
                 message,
             )
-        return results
+            for (raw, _inbound), (status, conversation, reason, message) in zip(
+                batch, outcomes, strict=True
+            )
+        }
     raise AssertionError("unreachable")
 
 
-def _raw_record(raw: InboundRaw, outcome: Outcome, *, actor: User | None) -> None:
-    """Claim and record a payload processed on its own, in one statement: compared with the
-    row as it was read (still waiting, with the same attempt count), so that when another
-    worker got there first this transaction rolls back instead."""
-    status, conversation, reason, _message = outcome
-    recorded = InboundRaw.objects.filter(
-        pk=raw.pk, status__in=RETRYABLE, attempts=raw.attempts
-    ).update(
-        status=status,
-        error=reason,
-        processed_at=timezone.now(),
-        conversation_id=conversation.pk if conversation else None,
-        attempts=raw.attempts + 1,
-        retry_due_at=None,
-        reprocessed_by=actor,
-    )
-    if not recorded:
-        raise _Taken
-
-
-def _raws_record(claimed: list[tuple[InboundRaw, InboundMessage]], outcomes: list[Outcome]) -> None:
-    """Write each processed row's outcome: in one statement for the rows that became a message
-    of their own (the usual case), one per distinct outcome for the others."""
-    now = timezone.now()
-    own: list[int] = []
-    others: dict[tuple[str, str, int | None], list[int]] = {}
-    for (raw, inbound), (status, conversation, reason, _id) in zip(claimed, outcomes, strict=True):
-        if status == InboundRaw.Status.PROCESSED and inbound.bounce is None:
-            own.append(raw.pk)
+def _one_by_one(
+    batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None, why: str
+) -> dict[int, IngestResult]:
+    logger.info("a batch of %s payloads failed (%s); one by one", len(batch), why)
+    results: dict[int, IngestResult] = {}
+    for raw, inbound in batch:
+        raw.refresh_from_db()
+        if raw.status in RETRYABLE:
+            results.update(_receive_batch([(raw, inbound)], actor=actor, alone=True))
         else:
-            others.setdefault((status, reason, conversation.pk if conversation else None), [])
-            others[status, reason, conversation.pk if conversation else None].append(raw.pk)
-    if own:
-        InboundRaw.objects.filter(pk__in=own).update(
+            results[raw.pk] = _result_of(raw, duplicate=True)
+    return results
+
+
+def _raws_record(
+    batch: list[tuple[InboundRaw, InboundMessage]], outcomes: list[Outcome], *, actor: User | None
+) -> None:
+    """Claim the rows and write their outcomes, in one statement per distinct outcome (one for
+    all the rows that became a message of their own, the usual case). Each row is compared
+    with the row as it was read — still waiting, with the same attempt count — so that when
+    another worker got to one first, this transaction rolls back (`_Taken`) instead of
+    recording it twice. Racing is rare (a payload is processed by the process that stored
+    it), so claiming as the last step costs nothing up front."""
+    now = timezone.now()
+    # attempts -> rows that became a message of their own (their conversation is the message's)
+    own: dict[int, list[tuple[int, int]]] = {}
+    others: dict[tuple[str, str, int | None, int], list[int]] = {}
+    for (raw, inbound), (status, conversation, reason, _message) in zip(
+        batch, outcomes, strict=True
+    ):
+        if status == InboundRaw.Status.PROCESSED and inbound.bounce is None and conversation:
+            own.setdefault(raw.attempts, []).append((raw.pk, conversation.pk))
+        else:
+            key = (status, reason, conversation.pk if conversation else None, raw.attempts)
+            others.setdefault(key, []).append(raw.pk)
+    recorded = 0
+    for attempts, rows in own.items():
+        recorded += InboundRaw.objects.filter(
+            pk__in=[pk for pk, _conversation in rows], status__in=RETRYABLE, attempts=attempts
+        ).update(
             status=InboundRaw.Status.PROCESSED,
             error="",
             processed_at=now,
-            conversation_id=Subquery(
+            conversation_id=rows[0][1]
+            if len(rows) == 1
+            else Subquery(
                 Message.objects.filter(raw_id=OuterRef("pk")).values("conversation_id")[:1]
             ),
+            attempts=attempts + 1,
+            retry_due_at=None,
+            reprocessed_by=actor,
         )
-    for (status, reason, conversation_id), ids in others.items():
-        InboundRaw.objects.filter(pk__in=ids).update(
-            status=status, error=reason, processed_at=now, conversation_id=conversation_id
+    for (status, reason, conversation_id, attempts), ids in others.items():
+        recorded += InboundRaw.objects.filter(
+            pk__in=ids, status__in=RETRYABLE, attempts=attempts
+        ).update(
+            status=status,
+            error=reason,
+            processed_at=now,
+            conversation_id=conversation_id,
+            attempts=attempts + 1,
+            retry_due_at=None,
+            reprocessed_by=actor,
         )
-
-
-def _claim(
-    batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None
-) -> list[tuple[InboundRaw, InboundMessage]]:
-    """The payloads of the batch this transaction now owns (compare-and-set on the attempt
-    count: a payload another worker took meanwhile is left to it)."""
-    # Locked (PostgreSQL; SQLite's write lock serialises the same way) and compared.
-    current = dict(
-        InboundRaw.objects.select_for_update(skip_locked=True)
-        .filter(pk__in=[raw.pk for raw, _inbound in batch], status__in=RETRYABLE)
-        .order_by()
-        .values_list("pk", "attempts")
-    )
-    claimed = [(raw, inbound) for raw, inbound in batch if current.get(raw.pk) == raw.attempts]
-    if claimed:
-        InboundRaw.objects.filter(pk__in=[raw.pk for raw, _inbound in claimed]).update(
-            attempts=F("attempts") + 1, retry_due_at=None, reprocessed_by=actor
-        )
-    return claimed
+    if recorded != len(batch):
+        raise _Taken
 
 
 def _refreshed_result(raw: InboundRaw) -> IngestResult:
