@@ -3,6 +3,7 @@ messages at a steady rate, timed from the visitor's send to the agent desk's eve
 
     .venv/bin/python bench/chat.py [--size 2000] [--rate 200] [--seconds 10] [--redis]
                                    [--database URL]
+    .venv/bin/python bench/chat.py --store [--size 1500] [--batch 1] [--database URL]
 
 `--size` visitors connect (and stay connected); `--senders` of them (default 200) chat: each
 opens its chat with one message first, then together they send `--rate` messages per second
@@ -10,6 +11,11 @@ for `--seconds`. One agent desk socket receives every `message.created` event. W
 `--redis`, two server processes share a Redis server (started here, on loopback): visitors
 connect to both in turn, the agent to the second, so half the messages cross processes. The
 last line printed is one JSON object.
+
+`--store` measures instead, in this process and with no server, the database thread's share
+of a chat message: `--senders` open chats, then `--size` batches of `--batch` frames (1 is
+what a quiet server writes) through the writer's store call, timed one by one; it reports
+p50 / min per batch and the statements a batch takes.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import free_port, setup_django, start_serve
+from common import bench_workspace, free_port, setup_django, start_serve
 
 
 def rss_kb(pid: int) -> int:
@@ -163,6 +169,48 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     }
 
 
+def store_only(args: argparse.Namespace) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from layan.inboxes.livechat.services import ChatFrame
+    from layan.inboxes.services import inbox_create
+    from layan.realtime.chat import _store
+
+    workspace, _mail = bench_workspace()
+    inbox = inbox_create(workspace=workspace, kind="chat", name="Chat")
+    keys = [f"visitor-{number}" for number in range(args.senders)]
+    for key in keys:
+        _store(inbox, [ChatFrame(key=key, client_id=f"{key}-open", text="Hello?", meta={})])
+
+    def batch(number: int) -> list[ChatFrame]:
+        return [
+            ChatFrame(
+                key=keys[(number * args.batch + n) % len(keys)],
+                client_id=f"m-{number}-{n}",
+                text=f"Any news? ({number})",
+                meta={"page_url": "https://shop.example/orders"},
+            )
+            for n in range(args.batch)
+        ]
+
+    timings = []
+    for number in range(args.size):
+        started = time.perf_counter()
+        _store(inbox, batch(number))
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        _store(inbox, batch(args.size))
+    return {
+        "database": connection.vendor,
+        "batch": args.batch,
+        "batches": args.size,
+        "store_p50_ms": round(statistics.median(timings), 2),
+        "store_min_ms": round(min(timings), 2),
+        "statements": len(captured.captured_queries),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=2000)
@@ -171,7 +219,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--redis", action="store_true")
     parser.add_argument("--database", default="")
+    parser.add_argument("--store", action="store_true")
+    parser.add_argument("--batch", type=int, default=1)
     args = parser.parse_args()
+    if args.store:
+        setup_django(args.database)
+        print(json.dumps(store_only(args)))
+        return
     args.senders = min(args.senders, args.size)
 
     folder = setup_django(args.database)
