@@ -112,6 +112,33 @@ def test_a_visitor_message_opens_a_chat_routed_to_the_online_agent(
     assert first.headers["page_url"] == "https://shop.example/cart"
 
 
+def test_a_message_in_an_open_chat_is_six_statements_and_a_resend_from_another_page_is_one(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    online(cast.alice)
+    say(chat_inbox, "visitor-1", "Is the red dress in stock?", "m1")
+
+    def statements(client_id: str, page: str) -> tuple[chat.ChatReceived, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            received = chat.chat_receive(
+                inbox=chat_inbox, key="visitor-1", client_id=client_id, text="Size M please",
+                meta={"page_url": page},
+            )  # fmt: skip
+        sql = [query["sql"].split()[0] for query in captured.captured_queries]
+        return received, [word for word in sql if word not in {"BEGIN", "COMMIT"}]
+
+    received, sql = statements("m2", "https://shop.example/cart")
+    # The raw row; the customer, their open chat; the chat, the message, the raw row's outcome.
+    assert sql == ["INSERT", "SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE"]
+    # Resent after a reconnect from another page: other bytes, the same message.
+    again, _sql = statements("m2", "https://shop.example/checkout")
+    assert again.message["id"] == received.message["id"]
+    assert Message.objects.filter(conversation_id=received.conversation_id).count() == 2
+
+
 def test_chats_beyond_the_agents_limit_wait_in_the_queue_and_are_handed_out_in_order(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
