@@ -106,6 +106,12 @@ class DeskConsumer(JsonConsumer):
             )
         self.watching = conversation_id
         await self.channel_layer.group_add(groups.conversation(conversation_id), self.channel_name)
+        # The page was rendered before this socket joined the conversation's group: whatever
+        # happened in between (a reply sent by the page's own form reloads it; the visitor
+        # reads it meanwhile) reached nobody. Subscribed now, the page fetches once more.
+        await self.send_json(
+            {"type": "conversation.watching", "data": {"conversation": conversation_id}}
+        )
         await self._presence()
         if self.watching_chat:
             await self._read()

@@ -37,6 +37,11 @@
         delay = 1000;
         document.body.dataset.socket = "open";
         deskSocket = socket;
+        // Subscribed only now: the list catches up on what happened since the page was
+        // rendered or the socket dropped (the thread does so when its watch is acknowledged).
+        if (document.querySelector("[data-inbox-list]")) {
+          document.body.dispatchEvent(new CustomEvent("layan-inbox-changed"));
+        }
         watchConversation();
         heartbeat = setInterval(function () {
           socket.send(JSON.stringify({ type: "ping" }));
@@ -68,6 +73,7 @@
 
   // Inbox and conversation pages follow the workspace's events: the list and the thread
   // re-fetch themselves (htmx, on these body events) and colleagues' presence is shown.
+  // "conversation.watching" (the socket has joined the open conversation) re-fetches too.
   function onConversationEvent(event) {
     var page = document.querySelector("[data-conversation-page]");
     var live = event.type === "conversation.presence" || event.type === "conversation.visitor_typing";

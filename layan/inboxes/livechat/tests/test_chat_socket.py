@@ -120,6 +120,33 @@ async def test_a_chat_both_ways_with_typing_and_read_receipts(
     await desk.disconnect()
 
 
+async def test_a_desk_that_opens_a_chat_is_told_once_it_follows_it(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    # The conversation page is rendered before its socket joins the conversation: the
+    # acknowledgment is the page's cue to fetch once more, and from then on it hears all.
+    visitor = visitor_socket()
+    await connected(visitor)
+    await visitor.send_json_to({"type": "message", "client_id": "m1", "text": "Halo kak"})
+    conversation_id = (await next_of(visitor, "ack"))["message"]["conversation"]
+    desk = await desk_socket(cast.alice)
+    assert (await desk.connect())[0]
+    await desk.send_json_to({"type": "watch", "conversation": conversation_id})
+    watching = await next_of(desk, "conversation.watching")
+    assert watching["data"] == {"conversation": conversation_id}
+    conversation = await Conversation.objects.aget(pk=conversation_id)
+    reply = await sync_to_async(reply_send)(conversation=conversation, agent=cast.alice, text="Ya")
+    await visitor.send_json_to({"type": "read", "conversation": conversation_id, "upto": reply.pk})
+    assert (await next_of(desk, "conversation.read"))["data"]["upto"] == reply.pk
+    # Another workspace's conversation is not followed, and not acknowledged.
+    stella = await desk_socket(cast.stella)
+    assert (await stella.connect())[0]
+    await stella.send_json_to({"type": "watch", "conversation": conversation_id})
+    assert await stella.receive_nothing(timeout=0.3) is True
+    for socket in (visitor, desk, stella):
+        await socket.disconnect()
+
+
 async def test_after_a_reconnect_nothing_is_lost_or_doubled(cast: Cast, chat_inbox: Inbox) -> None:
     visitor = visitor_socket()
     welcome = await connected(visitor)
