@@ -41,6 +41,21 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def thread_cpu_ms(pids: list[int]) -> dict[str, float]:
+    """CPU time (user + system) of each thread of the server processes, by thread name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                stat = (task / "stat").read_text()
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                fields = stat[stat.rindex(")") + 2 :].split()
+                key = "loop" if task.name == str(pid) else name
+                used[key] = used.get(key, 0.0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return used
+
+
 async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int, cookie: str,
               server_pids: list[int]) -> dict[str, Any]:  # fmt: skip
     from websockets.asyncio.client import connect
@@ -126,6 +141,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     total = int(args.rate * args.seconds)
     expected["acks"] = total
     interval = 1 / args.rate
+    cpu_before = thread_cpu_ms(server_pids)
     began = time.perf_counter()
     for number in range(total):
         target = began + number * interval
@@ -140,6 +156,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     send_seconds = time.perf_counter() - began
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(acked.wait(), timeout=120)
+    cpu_after = thread_cpu_ms(server_pids)
     await asyncio.sleep(1)
     latencies = sorted(
         (seen_at[message_id] - sent_at[client_id]) * 1000
@@ -162,10 +179,25 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
         "delivered": len(latencies),
         "offered_rate": args.rate,
         "achieved_rate": round(total / send_seconds, 1),
+        # Server CPU per message sent in the timed phase: all threads, the event loop's thread
+        # (the main thread of each process) and the busiest other thread (the database's).
+        "cpu_ms_per_message": cpu_per_message(cpu_before, cpu_after, total),
         "relay_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "relay_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1)
         if latencies
         else None,
+    }
+
+
+def cpu_per_message(
+    before: dict[str, float], after: dict[str, float], total: int
+) -> dict[str, float]:
+    spent = {key: after[key] - before.get(key, 0.0) for key in after}
+    others = [value for key, value in spent.items() if key != "loop"]
+    return {
+        "all": round(sum(spent.values()) / max(1, total), 2),
+        "loop": round(spent.get("loop", 0.0) / max(1, total), 2),
+        "busiest_other": round(max(others, default=0.0) / max(1, total), 2),
     }
 
 
