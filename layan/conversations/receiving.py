@@ -15,9 +15,12 @@ conversation in this inbox with the same normalised subject, active recently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,9 +32,11 @@ from layan.conversations.services import (
     conversation_build,
     customer_message_apply,
     next_numbers,
+    preview_of,
     subject_key,
 )
-from layan.customers.models import Customer
+from layan.customers.models import Customer, Identity
+from layan.customers.services import identity_normalize
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.types import InboundMessage
 
@@ -250,25 +255,7 @@ def messages_receive(
             events += customer_message_apply(
                 conversation=conversation, text=inbound.text, now=now, languages=languages
             )
-        message = Message(
-            conversation=conversation,
-            inbox=inbox,
-            direction=Message.Direction.INBOUND,
-            author_kind=Message.Author.CUSTOMER,
-            text=inbound.text,
-            full_text=inbound.full_text if inbound.full_text != inbound.text else "",
-            html=inbound.html,
-            external_id=external_id,
-            sender=inbound.sender_address,
-            recipients=inbound.recipients[:50],
-            # "automated" (auto-reply, list, daemon): automations must never answer this message.
-            headers={
-                **inbound.headers,
-                **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
-            },
-            raw=item.raw,
-            created_at=now,
-        )
+        message = _message_for(inbox=inbox, conversation=conversation, item=item, now=now)
         messages.append((message, item))
         if external_id:
             planned_messages[external_id] = message
@@ -296,6 +283,133 @@ def messages_receive(
         )
         for conversation, message, duplicate, opened in plans
     ]
+
+
+def may_continue_open(inbound: InboundMessage) -> bool:
+    """Whether messages_continue_open may take this message (it may still find that the
+    conversation or customer needs the full path)."""
+    return inbound.continues_latest and not inbound.attachments and inbound.bounce is None
+
+
+def messages_continue_open(
+    *,
+    inbox: Inbox,
+    items: Sequence[tuple[InboundMessage, InboundRaw | None]],
+    now: dt.datetime | None = None,
+) -> list[Received] | None:
+    """The common case of a messaging channel, quickly: each message continues its sender's
+    newest open conversation in this inbox, which is new or open with its language known, and
+    its customer has nothing to learn from it (language known; a name, or none claimed). Then
+    messages_receive would only count the message on the conversation and insert it; here that
+    is one guarded UPDATE per message (found, checked and changed in one statement, with no
+    query building) and one INSERT for all.
+
+    None as soon as one message does not qualify (a new sender or conversation, a status to
+    change, attachments): the caller rolls back what this wrote and takes the full path. Runs
+    inside the caller's transaction; a message stored before raises IntegrityError, as with
+    messages_receive(look_up_duplicates=False)."""
+    now = now or timezone.now()
+    if not all(may_continue_open(inbound) for inbound, _raw in items):
+        return None
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    continued: list[tuple[Conversation, Message]] = []
+    with connection.cursor() as cursor:
+        for inbound, raw in items:
+            address = identity_normalize(kind=inbound.identity_kind, address=inbound.sender_address)
+            params: list[Any] = [
+                *[preview_of(inbound.text), stamp, stamp, stamp, stamp],
+                *[inbox.workspace_id, inbound.identity_kind, address, inbox.pk],
+                *Conversation.OPEN_STATUSES,
+                *[Conversation.Status.NEW, Conversation.Status.OPEN],
+                inbound.sender_name,
+            ]
+            cursor.execute(_continue_sql(), params)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            conversation = Conversation.from_db(connection.alias, _RETURNED, row)
+            message = _message_for(
+                inbox=inbox,
+                conversation=conversation,
+                item=Incoming(Customer(pk=conversation.customer_id), inbound, raw),
+                now=now,
+            )
+            continued.append((conversation, message))
+    Message.objects.bulk_create([message for _conversation, message in continued])
+    for conversation, message in continued:
+        _publish("message.created", conversation, message=message.pk)
+    return [Received(conversation, message, False, False) for conversation, message in continued]
+
+
+# What the quick path reads back of each conversation (the rest loads if asked for), in the
+# order of the model's fields: Model.from_db takes a partial row in that order.
+_RETURNED_FIELDS = [
+    field
+    for field in Conversation._meta.concrete_fields
+    if field.attname
+    in {"id", "number", "workspace_id", "inbox_id", "customer_id", "assignee_id", "status"}
+]
+_RETURNED = [field.attname for field in _RETURNED_FIELDS]
+
+
+@functools.cache
+def _continue_sql() -> str:
+    """messages_continue_open's statement, named from the models (quoted for this database)."""
+    q = connection.ops.quote_name
+
+    def c(field: str, model: type[models.Model] = Conversation) -> str:
+        column = model._meta.get_field(field).column  # type: ignore[union-attr]
+        return q(str(column))
+
+    conversations, identities, customers = (
+        q(model._meta.db_table) for model in (Conversation, Identity, Customer)
+    )
+    statuses = ", ".join(["%s"] * len(Conversation.OPEN_STATUSES))
+    # Only names from the models and placeholders: every value is a parameter.
+    return (
+        f"UPDATE {conversations} SET "  # noqa: S608
+        f"{c('message_count')} = {c('message_count')} + 1, {c('preview')} = %s, "
+        f"{c('last_activity_at')} = %s, {c('last_customer_message_at')} = %s, "
+        f"{c('first_customer_message_at')} = COALESCE({c('first_customer_message_at')}, %s), "
+        f"{c('waiting_since')} = COALESCE({c('waiting_since')}, %s) "
+        # The conversation messages_receive would continue: the sender's newest open one.
+        f"WHERE {c('id')} = (SELECT o.{c('id')} FROM {conversations} o "
+        f"JOIN {identities} i ON i.{c('customer', Identity)} = o.{c('customer')} "
+        f"WHERE i.{c('workspace', Identity)} = %s AND i.{c('kind', Identity)} = %s "
+        f"AND i.{c('address', Identity)} = %s "
+        f"AND o.{c('inbox')} = %s AND o.{c('status')} IN ({statuses}) "
+        f"ORDER BY o.{c('last_activity_at')} DESC, o.{c('id')} DESC LIMIT 1) "
+        # ...and only when the message changes nothing else about it or its customer.
+        f"AND {c('status')} IN (%s, %s) AND {c('language')} <> '' "
+        f"AND {c('customer')} IN (SELECT {c('id', Customer)} FROM {customers} "
+        f"WHERE {c('language', Customer)} <> '' AND ({c('name', Customer)} <> '' OR %s = '')) "
+        f"RETURNING {', '.join(q(str(field.column)) for field in _RETURNED_FIELDS)}"
+    )
+
+
+def _message_for(
+    *, inbox: Inbox, conversation: Conversation, item: Incoming, now: dt.datetime
+) -> Message:
+    inbound = item.inbound
+    return Message(
+        conversation=conversation,
+        inbox=inbox,
+        direction=Message.Direction.INBOUND,
+        author_kind=Message.Author.CUSTOMER,
+        text=inbound.text,
+        full_text=inbound.full_text if inbound.full_text != inbound.text else "",
+        html=inbound.html,
+        external_id=inbound.external_id,
+        sender=inbound.sender_address,
+        recipients=inbound.recipients[:50],
+        # "automated" (auto-reply, list, daemon): automations must never answer this message.
+        headers={
+            **inbound.headers,
+            **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
+        },
+        raw=item.raw,
+        created_at=now,
+    )
 
 
 def _write(

@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 
 from layan.accounts.models import Team, User, Workspace
 from layan.conversations.models import Conversation, ConversationEvent, Message
-from layan.conversations.receiving import Incoming, messages_receive
+from layan.conversations.receiving import (
+    Incoming,
+    may_continue_open,
+    messages_continue_open,
+    messages_receive,
+)
 from layan.conversations.services import timeline_add
 from layan.core.events import Event, publish
 from layan.customers.services import IdentityClaim, customers_resolve
@@ -278,7 +283,10 @@ def inbound_process_many(
             continue
         batch.append((raw, inbound))
     if batch:
-        results.update(_receive_batch(batch, actor=actor, alone=len(batch) == 1))
+        quick = _receive_quick(batch, actor=actor)
+        if quick is None:
+            quick = _receive_batch(batch, actor=actor, alone=len(batch) == 1)
+        results.update(quick)
     ordered = []
     reported: set[int] = set()
     for raw in raws:
@@ -342,6 +350,40 @@ def _receive_batch(
             )
         }
     raise AssertionError("unreachable")
+
+
+class _NotQuick(Exception):
+    """A message of the batch needs the full path."""
+
+
+def _receive_quick(
+    batch: list[tuple[InboundRaw, InboundMessage]], *, actor: User | None
+) -> dict[int, IngestResult] | None:
+    """A batch of messages that only continue open conversations, stored without the full
+    path's reads (see messages_continue_open); None, with nothing written, when it does not
+    apply."""
+    inbox = batch[0][0].inbox
+    if not all(may_continue_open(inbound) for _raw, inbound in batch) or (
+        inbox.address and any(inbound.sender_address == inbox.address for _r, inbound in batch)
+    ):
+        return None
+    try:
+        with transaction.atomic():
+            received = messages_continue_open(
+                inbox=inbox, items=[(inbound, raw) for raw, inbound in batch]
+            )
+            if received is None:
+                raise _NotQuick
+            outcomes: list[Outcome] = [
+                (InboundRaw.Status.PROCESSED, r.conversation, "", r.message) for r in received
+            ]
+            _raws_record(batch, outcomes, actor=actor)
+    except (_NotQuick, _Taken, IntegrityError):
+        return None
+    return {
+        raw.pk: IngestResult("ok", raw.pk, r.conversation.number, "", r.conversation.pk, r.message)
+        for (raw, _inbound), r in zip(batch, received, strict=True)
+    }
 
 
 def _one_by_one(

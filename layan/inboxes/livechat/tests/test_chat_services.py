@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,12 +17,13 @@ from django.utils import timezone
 from layan.accounts import services as accounts
 from layan.accounts.models import User
 from layan.conversations.models import Conversation, Message
-from layan.conversations.services import Changes, conversation_update, reply_send
+from layan.conversations.services import Changes, conversation_update, next_numbers, reply_send
+from layan.core import events
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
-from layan.inboxes.models import Inbox
+from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.services import inbound_ingest
 from layan.testing.chat import chat_configure
 from layan.testing.mail import customer_email
@@ -112,7 +114,7 @@ def test_a_visitor_message_opens_a_chat_routed_to_the_online_agent(
     assert first.headers["page_url"] == "https://shop.example/cart"
 
 
-def test_a_message_in_an_open_chat_is_six_statements_and_a_resend_from_another_page_is_one(
+def test_a_message_in_an_open_chat_is_four_statements_and_a_resend_from_another_page_is_one(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
     from django.db import connection
@@ -131,12 +133,138 @@ def test_a_message_in_an_open_chat_is_six_statements_and_a_resend_from_another_p
         return received, [word for word in sql if word not in {"BEGIN", "COMMIT"}]
 
     received, sql = statements("m2", "https://shop.example/cart")
-    # The raw row; the customer, their open chat; the chat, the message, the raw row's outcome.
-    assert sql == ["INSERT", "SELECT", "SELECT", "UPDATE", "INSERT", "UPDATE"]
+    # The raw row; the chat found and counted in one statement; the message; the raw row's outcome.
+    assert sql == ["INSERT", "UPDATE", "INSERT", "UPDATE"]
     # Resent after a reconnect from another page: other bytes, the same message.
     again, _sql = statements("m2", "https://shop.example/checkout")
     assert again.message["id"] == received.message["id"]
     assert Message.objects.filter(conversation_id=received.conversation_id).count() == 2
+
+
+_dispatch = events.dispatch
+
+
+def _chat_script(
+    inbox: Inbox, key: str, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """One visitor's chat, written at fixed times; what it left in the database and the events
+    it published, with the visitor's ids taken out so two visitors' chats compare."""
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    raws_before = InboundRaw.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    dispatched: list[events.Event] = []
+
+    def recorded(event: events.Event) -> None:
+        dispatched.append(event)
+        _dispatch(event)
+
+    monkeypatch.setattr(events, "dispatch", recorded)
+
+    def at(second: int, text: str, client_id: str, **meta: str) -> chat.ChatReceived:
+        with time_machine.travel(start + dt.timedelta(seconds=second), tick=False):
+            return chat.chat_receive(
+                inbox=inbox, key=key, client_id=client_id, text=text,
+                meta={"page_url": "https://shop.example/cart", **meta},
+            )  # fmt: skip
+
+    first = at(0, "Is the red dress in stock?", "m1")
+    at(5, "Size M please", "m2")
+    at(6, "Size M please", "m2", page_url="https://shop.example/checkout")  # resent, new page
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        conversation_update(
+            conversation=Conversation.objects.get(pk=first.conversation_id),
+            actor=alice,
+            changes=Changes(status="pending"),
+        )
+    at(60, "Still there?", "m3")  # reopens the chat
+    at(61, "My name is Carl", "m4", name="Carl")  # the customer learns a name
+    at(62, "Thanks!", "m5", name="Carl")
+    conversation = Conversation.objects.get(pk=first.conversation_id)
+    ignored = {"id", "number", "customer", "reply_token"}
+    message_ids = list(conversation.messages.order_by("id").values_list("id", flat=True))
+    ours = {
+        "conversation": conversation.pk,
+        "number": conversation.number,
+        "workspace": inbox.workspace_id,
+    }
+
+    def same(name: str, value: Any) -> Any:
+        if name == "message":
+            return message_ids.index(value)
+        return "ours" if ours.get(name) == value else value
+
+    published = [
+        (event.name, same("workspace", event.workspace_id),
+         {name: same(name, value) for name, value in event.payload.items()})
+        for event in dispatched
+        if event.payload.get("conversation") == conversation.pk
+    ]  # fmt: skip
+    return {
+        "conversation": {
+            field.name: getattr(conversation, field.attname)
+            for field in Conversation._meta.concrete_fields
+            if field.name not in ignored
+        },
+        "customer": (conversation.customer.name, conversation.customer.language),
+        "messages": [
+            (
+                m.text,
+                m.full_text,
+                m.external_id.replace(key, "KEY"),
+                m.sender.replace(key, "KEY"),
+                m.headers,
+                m.direction,
+                m.author_kind,
+                m.created_at,
+            )
+            for m in conversation.messages.order_by("id")
+        ],
+        "events": [
+            (e.kind, e.data, e.actor_id, e.created_at) for e in conversation.events.order_by("id")
+        ],
+        "published": published,
+        "raws": sorted(
+            (raw.status, raw.attempts, raw.error, raw.conversation_id == conversation.pk)
+            for raw in InboundRaw.objects.filter(pk__gt=raws_before)
+        ),
+    }
+
+
+def test_the_quick_path_for_open_chats_writes_what_the_full_path_writes(
+    cast: Cast, chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layan.inboxes import services as inbound
+
+    User.objects.filter(pk=cast.alice.pk).update(chat_limit=10)
+    online(cast.alice)
+    # Conversation numbers unlike any row's id, so a number read as an id shows.
+    next_numbers(chat_inbox.workspace_id, 500)
+    quick = inbound._receive_quick
+    taken: list[bool] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        result = quick(*args, **kwargs)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(inbound, "_receive_quick", counted)
+    with_quick = _chat_script(chat_inbox, "visitor-quick", cast.alice, monkeypatch)
+    # Taken for "Size M please" and "Thanks!"; not for the first message (no chat yet), the
+    # resend (seen before), the reopening message, or the one that names the customer.
+    assert taken == [False, True, False, False, False, True]
+    monkeypatch.setattr(inbound, "_receive_quick", lambda *args, **kwargs: None)
+    without = _chat_script(chat_inbox, "visitor-full", cast.alice, monkeypatch)
+    assert with_quick == without
+    assert with_quick["conversation"]["status"] == Conversation.Status.OPEN
+    assert with_quick["conversation"]["message_count"] == 5
+    assert with_quick["conversation"]["preview"] == "Thanks!"
+    assert with_quick["customer"] == ("Carl", "en")
+    assert [kind for kind, *_rest in with_quick["events"]][-1] == "status"
+    assert (
+        with_quick["published"].count(
+            ("message.created", "ours", {"conversation": "ours", "number": "ours", "message": 4})
+        )
+        == 1
+    )
 
 
 def test_chats_beyond_the_agents_limit_wait_in_the_queue_and_are_handed_out_in_order(
