@@ -35,6 +35,7 @@ from layan.conversations.services import (
     preview_of,
     subject_key,
 )
+from layan.core.rows import rows_insert
 from layan.customers.models import Customer, Identity
 from layan.customers.services import identity_normalize
 from layan.inboxes.models import InboundRaw, Inbox
@@ -335,7 +336,7 @@ def messages_continue_open(
                 now=now,
             )
             continued.append((conversation, message))
-    Message.objects.bulk_create([message for _conversation, message in continued])
+    rows_insert([message for _conversation, message in continued])
     for conversation, message in continued:
         _publish("message.created", conversation, message=message.pk)
     return [Received(conversation, message, False, False) for conversation, message in continued]
