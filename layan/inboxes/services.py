@@ -176,29 +176,37 @@ def inbound_store_many(*, inbox: Inbox, payloads: Sequence[bytes], source: str) 
     if len(payloads) == 1:
         return [inbound_store(inbox=inbox, payload=payloads[0], source=source)[0]]
     digests = [hashlib.sha256(payload).hexdigest() for payload in payloads]
-    try:
-        with transaction.atomic():
-            stored = {
+    # Nearly always all new: first stored without looking (the unique constraint refuses bytes
+    # seen before), then, if that failed, with the ones stored before looked up.
+    for look_up in (False, True):
+        try:
+            return _store_batch(inbox, digests, payloads, source=source, look_up=look_up)
+        except IntegrityError:
+            continue
+    # Another process stored some of them meanwhile: one by one finds or stores each.
+    return [inbound_store(inbox=inbox, payload=payload, source=source)[0] for payload in payloads]
+
+
+def _store_batch(
+    inbox: Inbox, digests: list[str], payloads: Sequence[bytes], *, source: str, look_up: bool
+) -> list[InboundRaw]:
+    with transaction.atomic():
+        stored = (
+            {
                 raw.digest: raw
                 for raw in InboundRaw.objects.filter(inbox=inbox, digest__in=set(digests))
             }
-            new: dict[str, InboundRaw] = {}
-            lease = timezone.now() + PROCESS_LEASE
-            for digest, payload in zip(digests, payloads, strict=True):
-                if digest not in stored and digest not in new:
-                    new[digest] = InboundRaw(
-                        inbox=inbox,
-                        source=source,
-                        digest=digest,
-                        payload=payload,
-                        retry_due_at=lease,
-                    )
-            rows_insert(list(new.values()))
-    except IntegrityError:
-        # Another process stored some of them meanwhile: one by one finds or stores each.
-        return [
-            inbound_store(inbox=inbox, payload=payload, source=source)[0] for payload in payloads
-        ]
+            if look_up
+            else {}
+        )
+        new: dict[str, InboundRaw] = {}
+        lease = timezone.now() + PROCESS_LEASE
+        for digest, payload in zip(digests, payloads, strict=True):
+            if digest not in stored and digest not in new:
+                new[digest] = InboundRaw(
+                    inbox=inbox, source=source, digest=digest, payload=payload, retry_due_at=lease
+                )
+        rows_insert(list(new.values()))
     stored.update(new)
     for raw in stored.values():
         raw.inbox = inbox

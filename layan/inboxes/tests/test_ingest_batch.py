@@ -197,7 +197,7 @@ def test_a_batch_costs_the_same_queries_for_5_and_for_25_emails(email_inbox: Inb
         return len(captured.captured_queries)
 
     queries_for(1, 1000)  # the workspace's first conversation also creates its counter
-    assert queries_for(5, 0) == queries_for(25, 100) == 18
+    assert queries_for(5, 0) == queries_for(25, 100) == 17
 
 
 @pytest.mark.django_db(transaction=True)
