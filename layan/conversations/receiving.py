@@ -4,7 +4,10 @@ One implementation for one message and for a batch (an IMAP poll, an import, a b
 frames): `messages_receive` reads everything the threading rules need with a constant number of
 queries for the whole batch, decides message by message in order (a message may continue a
 conversation an earlier message of the same batch opened), and writes in bulk.
-`message_receive` is the batch of one.
+`message_receive` is the batch of one. `messages_continue_open` is the quick path for the
+common case of a messaging channel (a message in a chat that is already open and needs no
+change but its counts): one guarded UPDATE per message and one INSERT, or None when any
+message needs the full path.
 
 Threading, in the order of docs/architecture.md: a messaging channel's open conversation
 (`continues_latest`) -> our Message-IDs in In-Reply-To / References -> a reply token -> the
