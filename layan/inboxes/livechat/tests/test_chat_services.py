@@ -26,6 +26,7 @@ from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.services import inbound_ingest
 from layan.testing.chat import chat_configure
+from layan.testing.concurrency import all_at_once
 from layan.testing.mail import customer_email
 from layan.testing.personas import Cast
 
@@ -265,6 +266,40 @@ def test_the_quick_path_for_open_chats_writes_what_the_full_path_writes(
         )
         == 1
     )
+
+
+def test_messages_into_one_chat_from_several_processes_at_once_are_each_counted_once(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    online(cast.alice)
+    first = say(chat_inbox, "visitor-1", "Is the red dress in stock?", "m0")
+
+    def visitor(tab: int) -> None:
+        for n in range(5):
+            say(chat_inbox, "visitor-1", f"Tab {tab}, message {n}", f"t{tab}-{n}")
+
+    def agent(_tab: int) -> None:
+        # Meanwhile the agent marks the chat pending: the next message reopens it (the full
+        # path), the others continue it (the quick path).
+        conversation_update(
+            conversation=Conversation.objects.get(pk=first.conversation_id),
+            actor=cast.alice,
+            changes=Changes(status="pending"),
+        )
+
+    all_at_once(lambda tab: agent(tab) if tab < 0 else visitor(tab), [0, 1, 2, -1])
+
+    conversation = Conversation.objects.get(pk=first.conversation_id)
+    assert Message.objects.filter(inbox=chat_inbox).count() == 16
+    assert Conversation.objects.filter(inbox=chat_inbox).count() == 1
+    assert conversation.message_count == 16
+    # Pending, or open again if a message came after the agent's change: the timeline says which.
+    last_change = conversation.events.filter(kind="status").latest("id")
+    assert conversation.status == last_change.data["to"]
+    assert conversation.status in {"open", "pending"}
+    assert set(InboundRaw.objects.values_list("status", "conversation_id")) == {
+        ("processed", conversation.pk)
+    }
 
 
 def test_chats_beyond_the_agents_limit_wait_in_the_queue_and_are_handed_out_in_order(
