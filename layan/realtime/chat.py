@@ -122,6 +122,8 @@ class VisitorConsumer(JsonConsumer):
     key: str
     language: str
     joined: set[int]
+    # This socket's messages acknowledged and not yet seen again through the chat's group.
+    acked: set[int]
     frames: list[float]
     meta: dict[str, str]
 
@@ -140,6 +142,7 @@ class VisitorConsumer(JsonConsumer):
         self.language = visitor_language((query.get("lang") or [""])[0], inbox)
         self.frames = []
         self.joined = set()
+        self.acked = set()
         self.meta = {"user_agent": self._header(b"user-agent")}
         key = chat.visitor_token_read(inbox=inbox, token=token) if token else None
         if key is None:
@@ -235,7 +238,8 @@ class VisitorConsumer(JsonConsumer):
     async def _delivered(self, received: chat.ChatReceived, client_id: str) -> None:
         await self._join(received.conversation_id)
         await self.send_json({"type": "ack", "client_id": client_id, "message": received.message})
-        # The visitor's other tabs show it too (this tab ignores its own copy by id).
+        # The visitor's other tabs show it too; this socket skips its own copy (chat_event).
+        self.acked.add(received.message["id"])
         await self.channel_layer.group_send(
             groups.chat(received.conversation_id),
             {"type": "chat.event", "event": "message", "data": received.message},
@@ -337,7 +341,9 @@ class VisitorConsumer(JsonConsumer):
 
     async def chat_event(self, message: dict[str, Any]) -> None:
         event, data = message["event"], message["data"]
-        if event == "message":
+        if event == "message" and data.get("id") in self.acked:
+            self.acked.discard(data["id"])  # acknowledged to this socket already
+        elif event == "message":
             await self.send_json({"type": "message", "message": data})
         else:
             await self.send_json({"type": event, **data})

@@ -120,6 +120,30 @@ async def test_a_chat_both_ways_with_typing_and_read_receipts(
     await desk.disconnect()
 
 
+async def test_a_message_reaches_the_visitors_other_tabs_and_is_not_echoed_to_its_own(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    first_tab = visitor_socket()
+    token = (await connected(first_tab))["token"]
+    await first_tab.send_json_to({"type": "message", "client_id": "m1", "text": "Halo kak"})
+    await next_of(first_tab, "ack")
+    second_tab = visitor_socket(token=token)
+    assert [m["text"] for m in (await connected(second_tab))["messages"]] == ["Halo kak"]
+
+    await first_tab.send_json_to({"type": "message", "client_id": "m2", "text": "Ongkir?"})
+
+    ack = await next_of(first_tab, "ack")
+    copy = await next_of(second_tab, "message")
+    assert copy["message"] == ack["message"]
+    # The tab that sent it has it from its acknowledgement: no copy comes to it.
+    later = []
+    while not await first_tab.receive_nothing(timeout=0.3):
+        later.append((await first_tab.receive_json_from())["type"])
+    assert "message" not in later
+    await first_tab.disconnect()
+    await second_tab.disconnect()
+
+
 async def test_a_desk_that_opens_a_chat_is_told_once_it_follows_it(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
