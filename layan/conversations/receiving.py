@@ -38,7 +38,7 @@ from layan.conversations.services import (
     preview_of,
     subject_key,
 )
-from layan.core.rows import rows_insert
+from layan.core.rows import column, rows_insert, table
 from layan.customers.models import Customer, Identity
 from layan.customers.services import identity_normalize
 from layan.inboxes.models import InboundRaw, Inbox
@@ -259,7 +259,9 @@ def messages_receive(
             events += customer_message_apply(
                 conversation=conversation, text=inbound.text, now=now, languages=languages
             )
-        message = _message_for(inbox=inbox, conversation=conversation, item=item, now=now)
+        message = _message_for(
+            inbox=inbox, conversation=conversation, inbound=inbound, raw=item.raw, now=now
+        )
         messages.append((message, item))
         if external_id:
             planned_messages[external_id] = message
@@ -333,10 +335,7 @@ def messages_continue_open(
                 return None
             conversation = Conversation.from_db(connection.alias, _RETURNED, row)
             message = _message_for(
-                inbox=inbox,
-                conversation=conversation,
-                item=Incoming(Customer(pk=conversation.customer_id), inbound, raw),
-                now=now,
+                inbox=inbox, conversation=conversation, inbound=inbound, raw=raw, now=now
             )
             continued.append((conversation, message))
     rows_insert([message for _conversation, message in continued])
@@ -359,15 +358,11 @@ _RETURNED = [field.attname for field in _RETURNED_FIELDS]
 @functools.cache
 def _continue_sql() -> str:
     """messages_continue_open's statement, named from the models (quoted for this database)."""
-    q = connection.ops.quote_name
 
     def c(field: str, model: type[models.Model] = Conversation) -> str:
-        column = model._meta.get_field(field).column  # type: ignore[union-attr]
-        return q(str(column))
+        return column(model, field)
 
-    conversations, identities, customers = (
-        q(model._meta.db_table) for model in (Conversation, Identity, Customer)
-    )
+    conversations, identities, customers = (table(m) for m in (Conversation, Identity, Customer))
     statuses = ", ".join(["%s"] * len(Conversation.OPEN_STATUSES))
     # Only names from the models and placeholders: every value is a parameter.
     return (
@@ -387,14 +382,18 @@ def _continue_sql() -> str:
         f"AND {c('status')} IN (%s, %s) AND {c('language')} <> '' "
         f"AND {c('customer')} IN (SELECT {c('id', Customer)} FROM {customers} "
         f"WHERE {c('language', Customer)} <> '' AND ({c('name', Customer)} <> '' OR %s = '')) "
-        f"RETURNING {', '.join(q(str(field.column)) for field in _RETURNED_FIELDS)}"
+        f"RETURNING {', '.join(c(field.name) for field in _RETURNED_FIELDS)}"
     )
 
 
 def _message_for(
-    *, inbox: Inbox, conversation: Conversation, item: Incoming, now: dt.datetime
+    *,
+    inbox: Inbox,
+    conversation: Conversation,
+    inbound: InboundMessage,
+    raw: InboundRaw | None,
+    now: dt.datetime,
 ) -> Message:
-    inbound = item.inbound
     return Message(
         conversation=conversation,
         inbox=inbox,
@@ -411,7 +410,7 @@ def _message_for(
             **inbound.headers,
             **({"automated": inbound.automated_reason} if inbound.automated_reason else {}),
         },
-        raw=item.raw,
+        raw=raw,
         created_at=now,
     )
 

@@ -18,6 +18,16 @@ from django.db import connection, models
 CHUNK_ROWS = 100
 
 
+def table(model: type[models.Model]) -> str:
+    """The model's table, quoted for this database (for statements written by hand)."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[models.Model], field: str) -> str:
+    """The column of the model's field `field`, quoted for this database."""
+    return connection.ops.quote_name(str(model._meta.get_field(field).column))  # type: ignore[union-attr]
+
+
 def rows_insert(objs: Sequence[models.Model]) -> None:
     """Insert new model instances (all of one model) and set their primary keys."""
     if not objs:
@@ -32,7 +42,7 @@ def rows_insert(objs: Sequence[models.Model]) -> None:
             for field in fields
         ]
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(model, len(chunk), connection.vendor), params)
+            cursor.execute(_insert_sql(model, len(chunk)), params)
             ids = cursor.fetchall()
         for obj, (pk,) in zip(chunk, ids, strict=True):
             obj.pk = pk
@@ -46,14 +56,13 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:  # type: ig
 
 
 @functools.lru_cache(maxsize=256)
-def _insert_sql(model: type[models.Model], count: int, vendor: str) -> str:
-    q = connection.ops.quote_name
+def _insert_sql(model: type[models.Model], count: int) -> str:
     fields = _insert_fields(model)
     row = f"({', '.join(['%s'] * len(fields))})"
-    columns = ", ".join(q(str(field.column)) for field in fields)
-    pk = q(str(model._meta.pk.column))
+    columns = ", ".join(column(model, field.name) for field in fields)
+    pk = column(model, model._meta.pk.name)
     # Only names from the model and placeholders: every value is a parameter.
     return (
-        f"INSERT INTO {q(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608
         f"VALUES {', '.join([row] * count)} RETURNING {pk}"
     )

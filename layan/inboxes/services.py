@@ -35,7 +35,7 @@ from layan.conversations.receiving import (
 )
 from layan.conversations.services import timeline_add
 from layan.core.events import Event, publish
-from layan.core.rows import rows_insert
+from layan.core.rows import column, rows_insert, table
 from layan.customers.services import IdentityClaim, customers_resolve
 from layan.inboxes import registry
 from layan.inboxes.models import InboundRaw, Inbox
@@ -465,17 +465,16 @@ def _raws_record(
 def _record_own_sql(count: int) -> str:
     """_raws_record's statement for rows that each became a message of their own: the ORM's
     UPDATE, written once per row count (building it was a sixth of a chat message's time)."""
-    q = connection.ops.quote_name
 
     def c(name: str, model: type[models.Model] = InboundRaw) -> str:
-        return q(str(model._meta.get_field(name).column))  # type: ignore[union-attr]
+        return column(model, name)
 
-    raws = q(InboundRaw._meta.db_table)
+    raws = table(InboundRaw)
     # One row: its conversation is a parameter; several: each row's message names its own.
     conversation = (
         "%s"
         if count == 1
-        else f"(SELECT m.{c('conversation', Message)} FROM {q(Message._meta.db_table)} m "  # noqa: S608
+        else f"(SELECT m.{c('conversation', Message)} FROM {table(Message)} m "  # noqa: S608
         f"WHERE m.{c('raw', Message)} = {raws}.{c('id')} LIMIT 1)"
     )
     # Only names from the models and placeholders: every value is a parameter.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from layan.core import rows
 from layan.core.rows import rows_insert
@@ -64,4 +65,6 @@ def test_rows_insert_refuses_a_row_a_unique_constraint_forbids(chat_inbox: Inbox
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert([_raw(chat_inbox, 1, "once")])
     assert InboundRaw.objects.filter(digest="once-1").count() == 1
-    rows_insert([])  # nothing to insert: no statement, no error
+    with CaptureQueriesContext(connection) as captured:
+        rows_insert([])  # nothing to insert: no statement, no error
+    assert captured.captured_queries == []

@@ -268,7 +268,7 @@ def test_the_quick_path_for_open_chats_writes_what_the_full_path_writes(
     )
 
 
-def test_messages_into_one_chat_from_several_processes_at_once_are_each_counted_once(
+def test_messages_into_one_chat_from_several_connections_at_once_are_each_counted_once(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
     online(cast.alice)
