@@ -182,14 +182,14 @@ REDIS_URL = config.env_str("LAYAN_REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # Redis pub/sub: a group send is one PUBLISH and each process subscribes once to
+            # the groups its sockets joined. Half the event loop's time per chat message of
+            # the list-based RedisChannelLayer (docs/benchmarks.md, live chat); what a socket
+            # misses while it reconnects it reads back from the database, as in one process.
             "CONFIG": {
-                # redis-py's default 5 s read timeout equals channels-redis's 5 s blocking
-                # pop, so a quiet socket timed out and took its consumer down with it.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": "layan",
-                # A busy desk receives every event of its workspace: room for bursts.
-                "capacity": 1000,
             },
         }
     }
