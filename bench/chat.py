@@ -11,8 +11,9 @@ for `--seconds`. One agent desk socket receives every `message.created` event. W
 `--redis`, two server processes share a Redis server (started here, on loopback): visitors
 connect to both in turn, the agent to the second, so half the messages cross processes. Besides
 latency it reports the server's CPU per message of the timed phase (all threads, the event
-loop, the busiest other thread: the database's), which varies far less between runs. The
-last line printed is one JSON object.
+loop, the busiest other thread: the database's), which varies far less between runs, and its
+CPU per connection (what each page view with the widget costs). The last line printed is one
+JSON object.
 
 `--store` measures instead, in this process and with no server, the database thread's share
 of a chat message: `--senders` open chats, then `--size` batches of `--batch` frames (1 is
@@ -67,6 +68,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     urls = [f"ws://127.0.0.1:{port}/ws/chat/?w=bench&lang=en" for port in visitor_ports]
     rss_before = sum(rss_kb(pid) for pid in server_pids)
     sockets: list[Any] = []
+    connect_cpu_before = thread_cpu_ms(server_pids)
     started = time.perf_counter()
 
     async def open_one(number: int) -> Any:
@@ -82,6 +84,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
         batch = min(100, args.size - first)
         sockets += await asyncio.gather(*(open_one(first + n) for n in range(batch)))
     connect_seconds = time.perf_counter() - started
+    connect_cpu = cpu_split(connect_cpu_before, thread_cpu_ms(server_pids), args.size)
     await asyncio.sleep(1)
     rss_after = sum(rss_kb(pid) for pid in server_pids)
 
@@ -175,6 +178,8 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
         # Connections the server dropped during the run (none is the expected figure).
         "dropped_connections": closed,
         "connect_seconds": round(connect_seconds, 1),
+        # Server CPU per visitor connection (a page view with the widget): all threads.
+        "cpu_ms_per_connection": connect_cpu,
         "memory_per_connection_kb": round((rss_after - rss_before) / max(1, len(sockets)), 1),
         "messages": total,
         "delivered": len(latencies),
@@ -182,7 +187,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
         "achieved_rate": round(total / send_seconds, 1),
         # Server CPU per message sent in the timed phase: all threads, the event loops (the
         # main thread of each process) and the busiest other thread (the database's).
-        "cpu_ms_per_message": cpu_per_message(cpu_before, cpu_after, total),
+        "cpu_ms_per_message": cpu_split(cpu_before, cpu_after, total),
         "relay_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "relay_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1)
         if latencies
@@ -190,7 +195,7 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     }
 
 
-def cpu_per_message(
+def cpu_split(
     before: dict[tuple[int, int], float], after: dict[tuple[int, int], float], total: int
 ) -> dict[str, float]:
     spent = {key: after[key] - before.get(key, 0.0) for key in after}

@@ -145,30 +145,37 @@ class VisitorConsumer(JsonConsumer):
         self.acked = set()
         self.meta = {"user_agent": self._header(b"user-agent")}
         key = chat.visitor_token_read(inbox=inbox, token=token) if token else None
+        returning = key is not None
         if key is None:
             token, key = chat.visitor_token_issue(inbox=inbox)
         self.key = key
         push.remember_server_loop()
         await self.accept()
         after = (query.get("after") or ["0"])[0]
-        await self._welcome(token, int(after) if after.isdigit() else 0)
+        await self._welcome(token, int(after) if after.isdigit() else 0, returning=returning)
 
     def _header(self, name: bytes) -> str:
         value: bytes = dict(self.scope.get("headers", [])).get(name, b"")
         return value.decode(errors="replace")[:500]
 
-    def _welcome_data(self, token: str, after: int) -> tuple[dict[str, Any], list[int]]:
+    def _welcome_data(
+        self, token: str, after: int, returning: bool
+    ) -> tuple[dict[str, Any], list[int]]:
         state = chat.chat_state(inbox=self.inbox)
-        messages = chat.chat_messages(inbox=self.inbox, key=self.key, after=after)
-        open_ids = chat.open_chat_ids(inbox=self.inbox, key=self.key)
-        chat.visitor_present(conversation_ids=open_ids)
+        # A key issued just now has no chats: most page views are a first visit, and each
+        # opens the widget's socket.
+        messages, open_ids = [], []
+        if returning:
+            messages = chat.chat_messages(inbox=self.inbox, key=self.key, after=after)
+            open_ids = chat.open_chat_ids(inbox=self.inbox, key=self.key)
+            chat.visitor_present(conversation_ids=open_ids)
         data = welcome(
             inbox=self.inbox, language=self.language, token=token, state=state, messages=messages
         )
         return data, open_ids
 
-    async def _welcome(self, token: str, after: int) -> None:
-        data, open_ids = await database_sync_to_async(self._welcome_data)(token, after)
+    async def _welcome(self, token: str, after: int, *, returning: bool) -> None:
+        data, open_ids = await database_sync_to_async(self._welcome_data)(token, after, returning)
         for conversation_id in open_ids:
             await self._join(conversation_id)
         await self.send_json(data)

@@ -110,15 +110,24 @@ def support_hours_next_change(
     return min(changes, default=None)
 
 
+def support_snapshot(*, workspace: Workspace) -> hours.Schedule | None:
+    """The workspace's support hours as a value, or None when it has none."""
+    schedule_row = support_schedule(workspace=workspace)
+    return schedule_snapshot(schedule_row) if schedule_row is not None else None
+
+
 def expected_reply_at(*, workspace: Workspace, now: dt.datetime | None = None) -> dt.datetime:
     """When a customer writing now can expect a person's reply: the workspace's reply promise,
     counted in opening hours (around the clock when no hours are set)."""
+    return reply_time(workspace=workspace, schedule=support_snapshot(workspace=workspace), now=now)
+
+
+def reply_time(
+    *, workspace: Workspace, schedule: hours.Schedule | None, now: dt.datetime | None = None
+) -> dt.datetime:
+    """expected_reply_at for a schedule already read."""
     now = now or timezone.now()
     promise = dt.timedelta(minutes=workspace.reply_within_minutes)
-    schedule_row = support_schedule(workspace=workspace)
-    if schedule_row is None:
-        return now + promise
-    schedule = schedule_snapshot(schedule_row)
-    if schedule.is_empty:
+    if schedule is None or schedule.is_empty:
         return now + promise
     return hours.add_business_time(schedule, now, promise) or now + promise

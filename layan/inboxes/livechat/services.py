@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import json
 import math
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,6 @@ from django.db.models import QuerySet
 from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import User
@@ -38,7 +38,8 @@ from layan.customers.services import customer_find, customer_merge, customer_res
 from layan.inboxes.livechat.adapter import ChatConfig, origin_allowed
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
-from layan.sla.selectors import expected_reply_at, support_hours_summary
+from layan.sla import hours
+from layan.sla.selectors import reply_time, support_snapshot
 
 VISITOR_SALT = "layan.chat.visitor"
 FILE_SALT = "layan.chat.file"
@@ -80,7 +81,8 @@ def origin_permitted(*, inbox: Inbox, origin: str) -> bool:
 
 
 def visitor_token_issue(*, inbox: Inbox) -> tuple[str, str]:
-    key = get_random_string(24)
+    # 144 random bits (24 characters) from one read of the system's random source.
+    key = secrets.token_urlsafe(18)
     return signing.dumps({"i": inbox.pk, "v": key}, salt=VISITOR_SALT), key
 
 
@@ -225,10 +227,12 @@ class ChatState:
 def chat_state(*, inbox: Inbox, now: dt.datetime | None = None) -> ChatState:
     now = now or timezone.now()
     workspace = inbox.workspace
-    summary = support_hours_summary(workspace=workspace, now=now)
-    hours_open = summary.is_open if summary is not None and summary.has_hours else None
+    # Asked on every page view with the widget: the hours are read once for both answers.
+    schedule = support_snapshot(workspace=workspace)
+    has_hours = schedule is not None and not schedule.is_empty
+    hours_open = hours.status_at(schedule, now).is_open if schedule and has_hours else None
     online = hours_open is not False and agents_online(workspace_id=workspace.pk) > 0
-    reply_by = None if online else expected_reply_at(workspace=workspace, now=now)
+    reply_by = None if online else reply_time(workspace=workspace, schedule=schedule, now=now)
     return ChatState(online=online, reply_by=reply_by, hours_open=hours_open)
 
 

@@ -11,7 +11,9 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from layan.accounts import services as accounts
@@ -435,7 +437,11 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
         [hours.Interval(weekday=day, opens=dt.time(9), closes=dt.time(17)) for day in range(5)],
     )
     saturday = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
-    state = chat.chat_state(inbox=chat_inbox, now=saturday)
+    with CaptureQueriesContext(connection) as reads:
+        state = chat.chat_state(inbox=chat_inbox, now=saturday)
+    # Asked on every page view with the widget: the hours (with their intervals and holidays)
+    # are read once for both answers; closed, nobody online needs counting.
+    assert len(reads.captured_queries) == 3
     assert state.online is False
     assert state.hours_open is False
     # Monday 09:00 Jakarta = 02:00 UTC, plus two hours of opening time.
