@@ -171,15 +171,19 @@ async def run(args: argparse.Namespace, visitor_ports: list[int], desk_port: int
     for task in readers:
         task.cancel()
     await desk.close()
+    close_cpu_before = thread_cpu_ms(server_pids)
     for first in range(0, len(sockets), 200):
         await asyncio.gather(*(socket.close() for socket in sockets[first : first + 200]))
+    await asyncio.sleep(2)  # the server finishes its side of the closes
+    close_cpu = cpu_split(close_cpu_before, thread_cpu_ms(server_pids), len(sockets))
     return {
         "connections": len(sockets),
         # Connections the server dropped during the run (none is the expected figure).
         "dropped_connections": closed,
         "connect_seconds": round(connect_seconds, 1),
-        # Server CPU per visitor connection (a page view with the widget): all threads.
+        # Server CPU per visitor connection and per close (a page view with the widget).
         "cpu_ms_per_connection": connect_cpu,
+        "cpu_ms_per_disconnection": close_cpu,
         "memory_per_connection_kb": round((rss_after - rss_before) / max(1, len(sockets)), 1),
         "messages": total,
         "delivered": len(latencies),

@@ -7,6 +7,7 @@ from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from uvicorn.protocols.utils import ClientDisconnected
 
@@ -28,6 +29,15 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        # Channels' own version also hops into the database thread to close stale connections
+        # after `disconnect` (once per closed tab: every page view with the widget), skipped
+        # for the same reason.
+        for group in self.groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.disconnect(message["code"])
+        raise StopConsumer
 
     async def send_json(self, content: Any, close: bool = False) -> None:
         # The browser may be gone while a frame is on its way (a closed tab, a dropped
