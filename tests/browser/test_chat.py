@@ -113,6 +113,17 @@ def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
     visitor.locator("#layan-chat input[type=file]").set_input_files(str(photo))
     expect(desk.locator(".attachments")).to_contain_text("paket.png")
     expect(visitor.locator("#layan-chat .msg.visitor img")).to_have_count(1)
+    # The visitor closes the chat; Alice's next answer waits on the launcher until it is opened.
+    launcher = visitor.locator("#layan-chat .launcher")
+    launcher.click()
+    desk.get_by_label("Message", exact=True).fill("Fotonya sudah kami terima.")
+    desk.get_by_role("button", name="Send").click()
+    expect(launcher.locator(".unread")).to_have_text("1")
+    expect(launcher).to_have_attribute("aria-label", "Chat dengan kami: 1 pesan baru")
+    launcher.click()
+    expect(visitor.locator("#layan-chat .msg.agent")).to_have_count(2)
+    expect(launcher.locator(".unread")).to_have_count(0)
+    expect(launcher).to_have_attribute("aria-label", "Chat dengan kami")
     # The network drops: the visitor writes anyway, Alice answers meanwhile.
     visitor.context.set_offline(True)
     visitor.get_by_label("Tulis pesan…").fill("Masih di sana?")
@@ -120,11 +131,11 @@ def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
     expect(visitor.locator("#layan-chat .msg.pending")).to_have_count(1)
     desk.get_by_label("Message", exact=True).fill("Paketnya sudah di Surabaya.")
     desk.get_by_role("button", name="Send").click()
-    expect(desk.locator(".message-out")).to_have_count(2)
+    expect(desk.locator(".message-out")).to_have_count(3)
     # Back online: nothing lost, nothing twice.
     visitor.context.set_offline(False)
     expect(visitor.locator("#layan-chat .msg.pending")).to_have_count(0)
-    expect(visitor.locator("#layan-chat .msg.agent")).to_have_count(2)
+    expect(visitor.locator("#layan-chat .msg.agent")).to_have_count(3)
     expect(visitor.locator("#layan-chat .msg.visitor")).to_have_count(3)
     expect(desk.locator(".message-in")).to_have_count(3)
     conversation = Conversation.objects.get()
@@ -132,8 +143,9 @@ def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
     assert Message.objects.filter(conversation=conversation, text="Masih di sana?").count() == 1
     # A reload keeps the conversation (visitor token in localStorage).
     visitor.reload()
+    expect(visitor.locator("#layan-chat .launcher")).to_have_text("Chat dengan kami")
     visitor.locator("#layan-chat .launcher").click()
-    expect(visitor.locator("#layan-chat .msg")).to_have_count(5)
+    expect(visitor.locator("#layan-chat .msg")).to_have_count(6)
 
 
 def test_when_nobody_is_online_the_visitor_leaves_a_message_and_gets_the_reply(
@@ -166,10 +178,14 @@ def test_when_nobody_is_online_the_visitor_leaves_a_message_and_gets_the_reply(
     reply_send(conversation=conversation, agent=cast.alice, text="Ada, kak! Stok XL tinggal 3.")
     run_tasks_now()
     assert [m.to for m in mail.outbox] == [["sari@example.com"]]
-    # and is in the widget on her next visit.
+    # and is in the widget on her next visit, counted on the launcher until she opens it.
     again = context.new_page()
-    open_widget(again, shop)
+    again.goto(shop)
+    launcher = again.locator("#layan-chat .launcher")
+    expect(launcher.locator(".unread")).to_have_text("1")
+    launcher.click()
     expect(again.locator("#layan-chat .msg.agent")).to_contain_text("Stok XL tinggal 3")
+    expect(launcher.locator(".unread")).to_have_count(0)
 
 
 def test_the_bot_answers_in_the_widget_and_the_visitor_says_it_helped(

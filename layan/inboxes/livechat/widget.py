@@ -34,6 +34,7 @@ def widget_strings() -> dict[str, str]:
     """The widget's words (in the active language); {placeholders} are filled by the widget."""
     return {
         "open": _("Chat with us"),
+        "unread": _("Chat with us: {count} new messages"),
         "close": _("Close chat"),
         "online": _("We're online"),
         "away": _("We're away"),

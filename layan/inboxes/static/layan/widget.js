@@ -23,6 +23,10 @@
     token: saved.token || "",
     outbox: saved.outbox || [],
     identity: saved.identity || null,
+    // The newest message from the shop the visitor has had in front of them, and how many
+    // arrived since while the chat was closed (shown on the launcher).
+    readUpto: saved.readUpto || 0,
+    unread: 0,
     open: false,
     online: false,
     welcome: null,
@@ -37,7 +41,7 @@
   };
   function save() {
     try {
-      localStorage.setItem(storeKey, JSON.stringify({ token: state.token, outbox: state.outbox, identity: state.identity }));
+      localStorage.setItem(storeKey, JSON.stringify({ token: state.token, outbox: state.outbox, identity: state.identity, readUpto: state.readUpto }));
     } catch (e) { /* private mode: the chat still works for this page */ }
   }
   function uid() {
@@ -69,6 +73,7 @@
     ":host([hidden]){display:none}",
     "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','PingFang SC','Microsoft YaHei',sans-serif}",
     ".launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;color:#fff;background:var(--brand);font-size:15px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".unread{display:inline-block;min-width:20px;margin-left:8px;padding:1px 6px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;text-align:center}",
     ".launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
     ".panel{position:fixed;right:20px;bottom:84px;z-index:2147483000;width:360px;max-width:calc(100vw - 24px);height:540px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;color:#111827;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}",
     ".panel[hidden]{display:none}",
@@ -146,6 +151,7 @@
     if (open) {
       (form.hidden ? textarea : form.querySelector("input,textarea") || textarea).focus();
       markRead();
+      caughtUp();
     } else {
       launcher.focus();
     }
@@ -195,8 +201,7 @@
     host.style.setProperty("--brand", w.colour);
     panel.style.setProperty("--brand", w.colour);
     launcher.style.setProperty("--brand", w.colour);
-    launcher.textContent = t("open");
-    launcher.setAttribute("aria-label", t("open"));
+    launcherLabel();
     titleText.nodeValue = w.name;
     status.textContent = state.online ? t("online") : t("away");
     closeButton.setAttribute("aria-label", t("close"));
@@ -250,6 +255,7 @@
     if (message.id) {
       state.seen[message.id] = true;
       state.lastId = Math.max(state.lastId, message.id);
+      arrived(message);
     }
     if (message.conversation) state.conversation = message.conversation;
     if (message.author === "agent") typing.textContent = "";
@@ -286,7 +292,36 @@
     if (!state.open || document.hidden || !state.conversation) return;
     send({ type: "read", conversation: state.conversation, upto: state.lastId });
   }
-  document.addEventListener("visibilitychange", markRead);
+  document.addEventListener("visibilitychange", function () { markRead(); caughtUp(); });
+
+  // Replies that arrive while the chat is closed (or the page is in the background, or the
+  // visitor was away) are counted on the launcher until the chat is open in front of them.
+  function launcherLabel() {
+    launcher.textContent = t("open");
+    if (state.unread > 0) {
+      launcher.appendChild(el("span", { class: "unread", "aria-hidden": "true", text: String(state.unread) }));
+    }
+    launcher.setAttribute("aria-label", state.unread > 0 ? t("unread", { count: state.unread }) : t("open"));
+  }
+  function arrived(message) {
+    if (message.author === "visitor" || !message.id || message.id <= state.readUpto) return;
+    if (state.open && !document.hidden) {
+      state.readUpto = message.id;
+      save();
+    } else {
+      state.unread += 1;
+      if (state.welcome) launcherLabel();
+    }
+  }
+  function caughtUp() {
+    if (!state.open || document.hidden) return;
+    state.readUpto = Math.max(state.readUpto, state.lastId);
+    if (state.unread) {
+      state.unread = 0;
+      launcherLabel();
+    }
+    save();
+  }
 
   function queue(item) {
     if (state.identity) { item.name = state.identity.name; item.email = state.identity.email; }
