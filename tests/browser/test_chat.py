@@ -141,11 +141,17 @@ def test_a_visitor_and_an_agent_chat_both_ways_and_survive_a_network_drop(
     conversation = Conversation.objects.get()
     assert conversation.assignee_id == cast.alice.pk
     assert Message.objects.filter(conversation=conversation, text="Masih di sana?").count() == 1
-    # A reload keeps the conversation (visitor token in localStorage).
+    # The next page of the shop keeps the conversation (visitor token in localStorage), and
+    # the chat stays open as it was, with nothing counted unread.
+    visitor.reload()
+    expect(visitor.locator("#layan-chat .panel")).to_be_visible()
+    expect(visitor.locator("#layan-chat .msg")).to_have_count(6)
+    expect(visitor.locator("#layan-chat .launcher")).to_have_text("Chat dengan kami")
+    # Closed, it stays closed on the next page.
+    visitor.locator("#layan-chat .launcher").click()
     visitor.reload()
     expect(visitor.locator("#layan-chat .launcher")).to_have_text("Chat dengan kami")
-    visitor.locator("#layan-chat .launcher").click()
-    expect(visitor.locator("#layan-chat .msg")).to_have_count(6)
+    expect(visitor.locator("#layan-chat .panel")).to_be_hidden()
 
 
 def test_when_nobody_is_online_the_visitor_leaves_a_message_and_gets_the_reply(

@@ -144,17 +144,23 @@
   root.appendChild(launcher);
   root.appendChild(panel);
 
-  function toggle(open) {
+  // Open or close the chat. `restoring`: reopened on a new page of the site because it was
+  // open on the last one (this tab's session), without taking the page's focus.
+  function toggle(open, restoring) {
     state.open = open;
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
+    try { sessionStorage.setItem(storeKey + ".open", open ? "1" : ""); } catch (e) { /* private mode */ }
     if (open) {
-      (form.hidden ? textarea : form.querySelector("input,textarea") || textarea).focus();
+      if (!restoring) (form.hidden ? textarea : form.querySelector("input,textarea") || textarea).focus();
       markRead();
       caughtUp();
     } else {
       launcher.focus();
     }
+  }
+  function wasOpen() {
+    try { return sessionStorage.getItem(storeKey + ".open") === "1"; } catch (e) { return false; }
   }
   launcher.addEventListener("click", function () { toggle(!state.open); });
   panel.addEventListener("keydown", function (event) { if (event.key === "Escape") toggle(false); });
@@ -459,6 +465,7 @@
       if (first) {
         host.hidden = false;
         note(frame.greeting);
+        if (wasOpen()) toggle(true, true);
       }
       frame.messages.forEach(show);
       state.outbox.forEach(showPending);
