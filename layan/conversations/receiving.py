@@ -371,11 +371,13 @@ def _continue_sql() -> str:
         f"{c('last_activity_at')} = %s, {c('last_customer_message_at')} = %s, "
         f"{c('first_customer_message_at')} = COALESCE({c('first_customer_message_at')}, %s), "
         f"{c('waiting_since')} = COALESCE({c('waiting_since')}, %s) "
-        # The conversation messages_receive would continue: the sender's newest open one.
+        # The conversation messages_receive would continue: the sender's newest open one. The
+        # sender's customer is a subquery of its own (one row at most: the identity is unique),
+        # so the database starts from it whatever its statistics say about the conversations.
         f"WHERE {c('id')} = (SELECT o.{c('id')} FROM {conversations} o "
-        f"JOIN {identities} i ON i.{c('customer', Identity)} = o.{c('customer')} "
+        f"WHERE o.{c('customer')} = (SELECT i.{c('customer', Identity)} FROM {identities} i "
         f"WHERE i.{c('workspace', Identity)} = %s AND i.{c('kind', Identity)} = %s "
-        f"AND i.{c('address', Identity)} = %s "
+        f"AND i.{c('address', Identity)} = %s) "
         f"AND o.{c('inbox')} = %s AND o.{c('status')} IN ({statuses}) "
         f"ORDER BY o.{c('last_activity_at')} DESC, o.{c('id')} DESC LIMIT 1) "
         # ...and only when the message changes nothing else about it or its customer.
