@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from layan.accounts.models import Workspace
@@ -114,6 +115,24 @@ def support_snapshot(*, workspace: Workspace) -> hours.Schedule | None:
     """The workspace's support hours as a value, or None when it has none."""
     schedule_row = support_schedule(workspace=workspace)
     return schedule_snapshot(schedule_row) if schedule_row is not None else None
+
+
+SNAPSHOT_SECONDS = 300
+
+
+def support_snapshot_shared(*, workspace: Workspace) -> hours.Schedule | None:
+    """support_snapshot from the cache, for what every page view asks (the chat widget's
+    socket): kept under the workspace's `pages_version`, which each change of its support hours
+    renews (`business_hours_set`, the admin), so a workspace read fresh never gets old hours;
+    five minutes at most in any case."""
+    key = f"sla.snapshot.{workspace.pk}.{workspace.pages_version}"
+    cached = cache.get(key)
+    if cached is not None:
+        schedule: hours.Schedule | None = cached[0]
+        return schedule
+    schedule = support_snapshot(workspace=workspace)
+    cache.set(key, (schedule,), SNAPSHOT_SECONDS)
+    return schedule
 
 
 def expected_reply_at(*, workspace: Workspace, now: dt.datetime | None = None) -> dt.datetime:

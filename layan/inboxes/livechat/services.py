@@ -39,7 +39,7 @@ from layan.inboxes.livechat.adapter import ChatConfig, origin_allowed
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
 from layan.sla import hours
-from layan.sla.selectors import reply_time, support_snapshot
+from layan.sla.selectors import reply_time, support_snapshot_shared
 
 VISITOR_SALT = "layan.chat.visitor"
 FILE_SALT = "layan.chat.file"
@@ -227,8 +227,9 @@ class ChatState:
 def chat_state(*, inbox: Inbox, now: dt.datetime | None = None) -> ChatState:
     now = now or timezone.now()
     workspace = inbox.workspace
-    # Asked on every page view with the widget: the hours are read once for both answers.
-    schedule = support_snapshot(workspace=workspace)
+    # Asked on every page view with the widget: the hours come from the cache (once read,
+    # they serve both answers).
+    schedule = support_snapshot_shared(workspace=workspace)
     has_hours = schedule is not None and not schedule.is_empty
     hours_open = hours.status_at(schedule, now).is_open if schedule and has_hours else None
     online = hours_open is not False and agents_online(workspace_id=workspace.pk) > 0

@@ -442,6 +442,10 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     # Asked on every page view with the widget: the hours (with their intervals and holidays)
     # are read once for both answers; closed, nobody online needs counting.
     assert len(reads.captured_queries) == 3
+    # Every later page view takes them from the cache.
+    with CaptureQueriesContext(connection) as again:
+        chat.chat_state(inbox=chat_inbox, now=saturday)
+    assert len(again.captured_queries) == 0
     assert state.online is False
     assert state.hours_open is False
     # Monday 09:00 Jakarta = 02:00 UTC, plus two hours of opening time.
@@ -451,6 +455,13 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     monday_ten = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
     assert chat.chat_state(inbox=chat_inbox, now=monday_ten) == chat.ChatState(
         online=True, reply_by=None, hours_open=True
+    )
+    # Changed hours show at once: the next socket reads its inbox and workspace afresh.
+    set_hours(cast.workspace, [])
+    fresh = chat.chat_inbox_for(workspace_slug=cast.workspace.slug)
+    assert fresh is not None
+    assert chat.chat_state(inbox=fresh, now=saturday) == chat.ChatState(
+        online=True, reply_by=None, hours_open=None
     )
 
 
