@@ -7,7 +7,8 @@ workspace and its `pages_version`, the language, the visitor's time zone, the ho
 - **Changes show at once**: services that change what a public page shows (articles,
   categories, the shipping policy, support hours, contact channels, workspace settings) call
   `public_pages_changed`, which gives the workspace a new `pages_version` in the database, so
-  every process's cached pages are out at the next request.
+  every process's cached pages are out at the next request. The chat widget's support hours
+  are cached under the same version (`sla.selectors.support_snapshot_shared`).
 - **Support hours stay true**: a page lives at most `MAX_AGE`, and never past the next opening
   or closing time or the visitor's midnight ("back tomorrow at 09:00" must not outlive today).
 - **CSRF**: the page is rendered with a placeholder where each visitor's token goes
