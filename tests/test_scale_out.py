@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -22,14 +23,40 @@ from layan.testing.redis import REDIS, start_redis
 from tests.test_cli import LAYAN, layan_env, opener, post_form, wait_for_health
 
 
+@dataclass
+class Redis:
+    folder: Path
+    port: int
+    server: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(10)
+
+    def restart(self) -> None:
+        """Stopped and started again on the same port: empty, every connection dropped."""
+        self.stop()
+        self.server, _url = start_redis(self.folder, self.port)
+
+
 @pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
+def redis(tmp_path: Path) -> Iterator[Redis]:
     if REDIS is None:
         pytest.skip("redis-server is not installed (make test installs it)")
-    server, url = start_redis(tmp_path, free_port())
-    yield url
-    server.terminate()
-    server.wait(10)
+    port = free_port()
+    server, _url = start_redis(tmp_path, port)
+    running = Redis(folder=tmp_path, port=port, server=server)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def redis_url(redis: Redis) -> str:
+    return redis.url
 
 
 @dataclass
@@ -150,3 +177,50 @@ def test_a_visitor_on_one_process_chats_with_an_agent_on_another(pair: Pair) -> 
             reply = frames_until(widget, "message")
         assert reply["message"]["text"] == "Yes, COD is fine in Jakarta."
         assert reply["message"]["name"] == "Alice Tan"
+
+
+def test_chats_go_on_across_processes_after_redis_restarts(pair: Pair, redis: Redis) -> None:
+    urls = pair.urls
+    _browser, _jar, alice_session = log_in(urls[1], "alice@toko.example")
+    with (
+        connect(
+            f"ws://127.0.0.1:{pair.ports[1]}/ws/desk/",
+            additional_headers={"Cookie": f"sessionid={alice_session}", "Origin": urls[1]},
+        ) as desk,
+        connect(
+            f"ws://127.0.0.1:{pair.ports[0]}/ws/chat/?w=toko-layan&lang=en",
+            additional_headers={"Origin": "https://shop.example"},
+        ) as widget,
+    ):
+        frames_until(widget, "welcome")
+        widget.send(json.dumps({"type": "message", "client_id": "m0", "text": "Hello?"}))
+        frames_until(widget, "ack")
+        frames_until(desk, "message.created")
+        # Redis goes away and comes back empty: both processes reconnect and subscribe again
+        # to the groups their sockets are in; the sockets themselves stay open.
+        redis.restart()
+        # What is published while a process is not yet subscribed again is not delivered
+        # (the desk reads it back when it next refreshes): the visitor writes until one is.
+        stored: list[int] = []
+        delivered = False
+        deadline = time.monotonic() + 20
+        while not delivered and time.monotonic() < deadline:
+            frame = {"type": "message", "client_id": f"m{len(stored) + 1}", "text": "Still there?"}
+            widget.send(json.dumps(frame))
+            stored.append(frames_until(widget, "ack")["message"]["id"])
+            with contextlib.suppress(TimeoutError):
+                while not delivered:
+                    event = json.loads(desk.recv(timeout=1))
+                    delivered = event["type"] == "message.created" and (
+                        event["data"]["message"] == stored[-1]
+                    )
+        assert delivered, f"no message reached the desk in {len(stored)} tries"
+    # Every message sent is stored once, outage or not.
+    with sqlite3.connect(pair.var_dir / "layan.sqlite3") as database:
+        (count,) = database.execute(
+            "SELECT COUNT(*) FROM conversations_message WHERE id IN ({})".format(
+                ",".join("?" * len(stored))
+            ),
+            stored,
+        ).fetchone()
+    assert count == len(stored) == len(set(stored))
