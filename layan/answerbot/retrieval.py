@@ -28,6 +28,11 @@ class Matrix:
     # One unit vector per article: the mean of its question vectors (its "prototype").
     centroid_ids: np.ndarray  # (m,)
     centroids: np.ndarray  # (m, DIM)
+    # Every article once, in id order, and where each passage's and each prototype's article
+    # is in it: the votes are summed in one array instead of a dict.
+    articles: np.ndarray  # (a,)
+    passage_articles: np.ndarray  # (n,) positions in `articles`
+    centroid_articles: np.ndarray  # (m,) positions in `articles`
 
 
 _cache: dict[tuple[int, tuple[str, ...]], Matrix] = {}
@@ -62,7 +67,11 @@ def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matr
     for position, article_id in enumerate(centroid_ids):
         mean = vectors[(article_ids == article_id) & is_question].mean(axis=0)
         centroids[position] = mean / (np.linalg.norm(mean) or 1.0)
+    articles = np.unique(article_ids)
     built = Matrix(
+        articles=articles,
+        passage_articles=np.searchsorted(articles, article_ids),
+        centroid_articles=np.searchsorted(articles, centroid_ids),
         version=version,
         vectors=vectors,
         article_ids=article_ids,
@@ -120,21 +129,25 @@ def rank_articles(
     """Articles ranked by three votes: the nearest question passages (k-NN), the similarity to
     each article's prototype, and the lexical engine's normalised BM25 score."""
     built = matrix(workspace_id, visibility)
-    fused: dict[int, float] = {}
+    # Each article's fused score (float64, summed in the order the votes are listed above) and
+    # whether anything voted for it at all: only those are ranked.
+    fused = np.zeros(len(built.articles), dtype=np.float64)
+    voted = np.zeros(len(built.articles), dtype=bool)
     best: dict[int, tuple[float, int, str]] = {}
     if len(built.article_ids):
         scores = built.vectors @ question_vector
         questions = np.flatnonzero(built.is_question)
         nearest = questions[_top(scores[questions], NEIGHBOURS)]
-        for index, weight in zip(nearest, _softmax(scores[nearest]), strict=True):
-            article_id = int(built.article_ids[index])
-            fused[article_id] = fused.get(article_id, 0.0) + float(weight)
+        positions = built.passage_articles[nearest]
+        np.add.at(fused, positions, _softmax(scores[nearest]).astype(np.float64))
+        voted[positions] = True
         if len(built.centroid_ids):
             prototype = _softmax(built.centroids @ question_vector)
             # The softmax is sharp: only a few articles carry any weight.
-            for position in np.flatnonzero(prototype > 1e-6):
-                key = int(built.centroid_ids[position])
-                fused[key] = fused.get(key, 0.0) + CENTROID_WEIGHT * float(prototype[position])
+            carrying = np.flatnonzero(prototype > 1e-6)
+            positions = built.centroid_articles[carrying]
+            fused[positions] += CENTROID_WEIGHT * prototype[carrying].astype(np.float64)
+            voted[positions] = True
         for index in _top(scores, NEIGHBOURS * 10):
             article_id = int(built.article_ids[index])
             if article_id not in best and built.is_question[index]:
@@ -143,11 +156,21 @@ def rank_articles(
                     int(built.passage_ids[index]),
                     built.languages[index],
                 )
+    extra: dict[int, float] = {}  # lexical hits without a passage (not in the matrix yet)
     if lexical:
         top = max(score for _pk, score in lexical) or 1.0
         for article_id, score in lexical:
-            fused[article_id] = fused.get(article_id, 0.0) + LEXICAL_WEIGHT * score / top
-    ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            position = int(np.searchsorted(built.articles, article_id))
+            if position < len(built.articles) and built.articles[position] == article_id:
+                fused[position] += LEXICAL_WEIGHT * score / top
+                voted[position] = True
+            else:
+                extra[article_id] = extra.get(article_id, 0.0) + LEXICAL_WEIGHT * score / top
+    chosen = np.flatnonzero(voted)
+    # Highest score first, then the lower article id, as a sort of (score, id) pairs would.
+    order = np.lexsort((built.articles[chosen], -fused[chosen]))[: limit + len(extra)]
+    candidates = [(int(built.articles[chosen[i]]), float(fused[chosen[i]])) for i in order]
+    ranked = sorted([*candidates, *extra.items()], key=lambda item: (-item[1], item[0]))[:limit]
     return [
         Ranked(
             article_id=article_id,
