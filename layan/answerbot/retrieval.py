@@ -55,6 +55,14 @@ def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matr
         .order_by("id")
         .values_list("id", "article_id", "language", "kind", "vector")
     )
+    built = build_matrix(version, rows)
+    with _lock:
+        _cache[key] = built
+    return built
+
+
+def build_matrix(version: int, rows: list[tuple[int, int, str, str, bytes | memoryview]]) -> Matrix:
+    """The matrix of passage rows (id, article id, language, kind, vector bytes) in id order."""
     vectors = (
         np.vstack([from_bytes(bytes(row[4])) for row in rows])
         if rows
@@ -68,7 +76,7 @@ def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matr
         mean = vectors[(article_ids == article_id) & is_question].mean(axis=0)
         centroids[position] = mean / (np.linalg.norm(mean) or 1.0)
     articles = np.unique(article_ids)
-    built = Matrix(
+    return Matrix(
         articles=articles,
         passage_articles=np.searchsorted(articles, article_ids),
         centroid_articles=np.searchsorted(articles, centroid_ids),
@@ -82,9 +90,6 @@ def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matr
         centroid_ids=centroid_ids,
         centroids=centroids,
     )
-    with _lock:
-        _cache[key] = built
-    return built
 
 
 # Ranking: how much the nearest question passages, the article prototypes and the lexical
