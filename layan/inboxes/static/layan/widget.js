@@ -466,6 +466,10 @@
         host.hidden = false;
         note(frame.greeting);
         if (wasOpen()) toggle(true, true);
+        // Saved by a widget that did not count unread replies yet: what it showed was seen.
+        if (saved.token && saved.readUpto === undefined) {
+          frame.messages.forEach(function (m) { state.readUpto = Math.max(state.readUpto, m.id || 0); });
+        }
       }
       frame.messages.forEach(show);
       state.outbox.forEach(showPending);
