@@ -8,6 +8,7 @@ needlessly.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,9 @@ def matrix(workspace_id: int, visibility: tuple[str, ...] = ("public",)) -> Matr
     return built
 
 
-def build_matrix(version: int, rows: list[tuple[int, int, str, str, bytes | memoryview]]) -> Matrix:
+def build_matrix(
+    version: int, rows: Sequence[tuple[int, int, str, str, bytes | memoryview]]
+) -> Matrix:
     """The matrix of passage rows (id, article id, language, kind, vector bytes) in id order."""
     vectors = (
         np.vstack([from_bytes(bytes(row[4])) for row in rows])
