@@ -32,6 +32,12 @@ def support_schedule(*, workspace: Workspace) -> BusinessHours | None:
     )
 
 
+def support_snapshot(*, workspace: Workspace) -> hours.Schedule | None:
+    """The workspace's support hours as a value, or None when it has none."""
+    schedule_row = support_schedule(workspace=workspace)
+    return schedule_snapshot(schedule_row) if schedule_row is not None else None
+
+
 @dataclass(frozen=True)
 class DayHours:
     weekday: str
@@ -69,10 +75,9 @@ def support_hours_summary(
     *, workspace: Workspace, now: dt.datetime | None = None
 ) -> SupportHoursSummary | None:
     """Open or closed now, the next change, and the weekly table. Times in the active zone."""
-    schedule_row = support_schedule(workspace=workspace)
-    if schedule_row is None:
+    schedule = support_snapshot(workspace=workspace)
+    if schedule is None:
         return None
-    schedule = schedule_snapshot(schedule_row)
     now = now or timezone.now()
     status = hours.status_at(schedule, now)
     viewer_tz = timezone.get_current_timezone()
@@ -103,18 +108,12 @@ def support_hours_next_change(
     *, workspace: Workspace, now: dt.datetime | None = None
 ) -> dt.datetime | None:
     """The next time support opens or closes (None without hours: always the same)."""
-    schedule_row = support_schedule(workspace=workspace)
-    if schedule_row is None:
+    schedule = support_snapshot(workspace=workspace)
+    if schedule is None:
         return None
-    status = hours.status_at(schedule_snapshot(schedule_row), now or timezone.now())
+    status = hours.status_at(schedule, now or timezone.now())
     changes = [moment for moment in (status.opens_at, status.closes_at) if moment is not None]
     return min(changes, default=None)
-
-
-def support_snapshot(*, workspace: Workspace) -> hours.Schedule | None:
-    """The workspace's support hours as a value, or None when it has none."""
-    schedule_row = support_schedule(workspace=workspace)
-    return schedule_snapshot(schedule_row) if schedule_row is not None else None
 
 
 SNAPSHOT_SECONDS = 300
