@@ -11,6 +11,7 @@ is the one place anything leaves the building.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -160,7 +161,10 @@ def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[Inbound
             payload=payload,
             retry_due_at=timezone.now() + PROCESS_LEASE,
         )
-        with transaction.atomic():
+        # One INSERT is a transaction of its own (BEGIN and COMMIT would be two more round
+        # trips to the database); inside the caller's transaction, a savepoint keeps a refused
+        # duplicate from spoiling it.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
             rows_insert([raw])
     except IntegrityError:
         return InboundRaw.objects.select_related("inbox__workspace").get(

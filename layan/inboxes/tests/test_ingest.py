@@ -210,6 +210,25 @@ def test_a_payload_whose_process_died_before_processing_it_is_retried_after_its_
     assert fire_all_due(now=timezone.now() + 2 * services.PROCESS_LEASE) == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_same_bytes_stored_twice_outside_a_transaction_are_one_row(email_inbox: Inbox) -> None:
+    from django.db import connection
+
+    payload = customer_email(subject="Twice")
+    assert not connection.in_atomic_block  # stored as one statement, no BEGIN / COMMIT
+    first, created = services.inbound_store(inbox=email_inbox, payload=payload, source="test")
+    again, created_again = services.inbound_store(inbox=email_inbox, payload=payload, source="test")
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    # The refused INSERT left the connection as it was: the next payload is stored.
+    other, _created = services.inbound_store(
+        inbox=email_inbox, payload=customer_email(subject="Other"), source="test"
+    )
+    assert InboundRaw.objects.count() == 2
+    assert other.pk != first.pk
+
+
 def test_a_payload_another_worker_processed_meanwhile_is_left_as_that_worker_left_it(
     email_inbox: Inbox,
 ) -> None:
