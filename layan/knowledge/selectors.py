@@ -162,27 +162,47 @@ def search_articles(
     include_internal: bool = False,
     limit: int = 10,
 ) -> list[SearchResult]:
-    """Articles in the reader's language first; other languages fill up what is missing."""
+    """Articles in the reader's language first, other languages after — unless another
+    language has an article with more of the query than any in the reader's: then that
+    language comes first. A reader whose browser speaks English and who types in Indonesian
+    ("pengembalian dana") gets the Indonesian article with both words before an English one
+    that only shares a brand name ("DANA"). Within a language, by BM25."""
     visibility = ("public", "internal") if include_internal else ("public",)
     others = [code for code in workspace.languages if code != language]
     hits: list[engine.Hit] = []
-    # Words as typed first, in every language; only when nothing matches, forgive typos.
+    # Words as typed first; only when nothing matches, forgive typos.
     for correct_typos in (False, True):
-        for languages in ([language], others):
-            if len(hits) >= limit or not languages:
-                continue
-            seen = {hit.object_id for hit in hits}
-            found = engine.search(
+        hits = []
+        for code in [language, *others]:
+            # Other languages are looked at when the reader's has too few articles or none
+            # with the whole query (only then could another come first).
+            if hits and len(hits) >= limit and max(hit.matched for hit in hits) == 1:
+                break
+            # Each language on its own: one collection's BM25 scores must not cut another's.
+            hits += engine.search(
                 workspace_id=workspace.pk,
                 query=query,
-                languages=languages,
+                languages=[code],
                 visibility=visibility,
                 limit=limit,
                 correct_typos=correct_typos,
             )
-            hits.extend(hit for hit in found if hit.object_id not in seen)
         if hits:
             break
+    # Each language's best share of the query orders the languages (BM25 scores of different
+    # collections are not comparable); the reader's language goes first among equals.
+    best: dict[str, float] = {}
+    for hit in hits:
+        best[hit.language] = max(best.get(hit.language, 0.0), hit.matched)
+    hits.sort(key=lambda hit: (-best[hit.language], hit.language != language))
+    # One result per article: its translation in the first language that has it.
+    seen: set[int] = set()
+    unique = []
+    for hit in hits:
+        if hit.object_id not in seen:
+            seen.add(hit.object_id)
+            unique.append(hit)
+    hits = unique
     hits = hits[:limit]
     translations = {
         (t.article_id, t.language): t

@@ -29,6 +29,9 @@ class Hit:
     object_id: int
     language: str
     score: float
+    # The share of the query's words (as analyzed in this language) the document has. BM25
+    # scores of two languages' collections are not comparable; this is (see search_articles).
+    matched: float = 1.0
 
 
 @transaction.atomic
@@ -199,7 +202,19 @@ def _bm25(
     for wrong, (right, df) in corrections.items():
         terms[right] += terms.pop(wrong)
         frequencies[right] = df
+    stand_ins = set(frequencies)
     frequencies = _without_found_characters(frequencies)
+    stand_ins -= set(frequencies)
+    dfs = dict(frequencies)
+
+    def idf(term: str) -> float:
+        """The term's IDF weight in the query (a word no document has weighs the most)."""
+        df = dfs.get(term, 0)
+        return terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+    # What the whole query weighs: its words, less the characters that only stood in for a
+    # word that was found. A document's share of it is `Hit.matched`.
+    whole = sum(idf(term) for term in terms if term not in stand_ins)
     # A term in nearly every document (IDF ~0.1 against 5-9 for content words) barely moves
     # the ranking but costs a scan of every posting: leave it out unless nothing else is left.
     selective = {t: df for t, df in frequencies.items() if df <= COMMON_SHARE * total}
@@ -208,15 +223,14 @@ def _bm25(
         # rarest alone ranks nearly as the sum would, for a third of the scan.
         rarest = min(frequencies, key=lambda term: (frequencies[term], term))
         selective = {rarest: frequencies[rarest]}
+    # Words left out for being in nearly every document count as had by every document.
+    common = sum(idf(term) for term in frequencies if term not in selective)
     frequencies = selective
     if not frequencies:
         return []
     # One statement written out rather than built with Case/When expressions: the ORM's
     # compilation of it cost more than the database's work for most queries. Placeholders only.
-    weights = [
-        (term, terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5)))
-        for term, df in frequencies.items()
-    ]
+    weights = [(term, idf(term)) for term in frequencies]
     filters = " AND ".join(f"{column} = %s" for column in ("workspace_id", "language"))
     params: list[Any] = [scope["workspace_id"], scope["language"]]
     for column, values in (("kind", scope["kind__in"]), ("visibility", scope["visibility__in"])):
@@ -225,11 +239,12 @@ def _bm25(
     if "category_id" in scope:
         filters += " AND category_id = %s"
         params.append(scope["category_id"])
-    idf = " ".join("WHEN %s THEN %s" for _ in weights)
+    cases = " ".join("WHEN %s THEN %s" for _ in weights)
     table = connection.ops.quote_name(Posting._meta.db_table)
     sql = (
-        f"SELECT document_id, SUM(CASE term {idf} ELSE 0.0 END * "  # noqa: S608
-        f"(weight * {K1 + 1!r}) / (weight + {K1!r} * ({1 - B!r} + %s * length))) AS score "
+        f"SELECT document_id, SUM(CASE term {cases} ELSE 0.0 END * "  # noqa: S608
+        f"(weight * {K1 + 1!r}) / (weight + {K1!r} * ({1 - B!r} + %s * length))) AS score, "
+        f"SUM(CASE term {cases} ELSE 0.0 END) AS had "
         f"FROM {table} WHERE term IN ({', '.join(['%s'] * len(weights))}) AND {filters} "
         "GROUP BY document_id ORDER BY score DESC, document_id LIMIT %s"
     )
@@ -239,21 +254,29 @@ def _bm25(
             [
                 *(value for pair in weights for value in pair),
                 B / avgdl,
+                *(value for pair in weights for value in pair),
                 *(term for term, _ in weights),
                 *params,
                 limit,
             ],
         )
         rows = cursor.fetchall()
-    scores = {document_id: float(score) for document_id, score in rows}
-    found = {
+    scores = {document_id: float(score) for document_id, score, _had in rows}
+    matched = {document_id: (float(had) + common) / whole for document_id, _score, had in rows}
+    documents = {
         pk: (kind, object_id)
         for pk, kind, object_id in Document.objects.filter(pk__in=list(scores)).values_list(
             "pk", "kind", "object_id"
         )
     }
     return [
-        Hit(kind=found[pk][0], object_id=found[pk][1], language=language, score=round(score, 6))
+        Hit(
+            kind=documents[pk][0],
+            object_id=documents[pk][1],
+            language=language,
+            score=round(score, 6),
+            matched=round(matched[pk], 3),
+        )
         for pk, score in scores.items()
     ]
 

@@ -341,3 +341,25 @@ def test_the_help_center_forgives_a_typo_when_nothing_matches_as_typed(cast: Cas
     article = publish(cast, en=("Changing your delivery address", "Until the order ships."))
     html = Client().get("/search/?q=adress").content.decode()
     assert f"/en/articles/{article.pk}-" in html
+
+
+def test_a_query_in_another_language_finds_that_languages_article_first(cast: Cast) -> None:
+    # A reader whose browser speaks English types in Indonesian. The English payments article
+    # shares one word with the query (the e-wallet DANA); the refund article's Indonesian
+    # translation has all of it ("pengembalian dana" = refund).
+    payments = publish(
+        cast,
+        en=("Which payment methods do you accept?", "Bank transfer, GoPay, OVO, DANA and COD."),
+    )
+    refunds = publish(
+        cast,
+        en=("How long does a refund take?", "Three working days after we receive the item."),
+        id=("Berapa lama pengembalian dana?", "Dana dikembalikan dalam tiga hari kerja."),
+    )
+
+    html = Client().get("/search/?q=pengembalian+dana").content.decode()
+    assert html.index(f"/id/articles/{refunds.pk}-") < html.index(f"/en/articles/{payments.pk}-")
+    # Typed in the reader's language, the reader's language still comes first.
+    html = Client().get("/search/?q=refund").content.decode()
+    assert f"/en/articles/{refunds.pk}-" in html
+    assert f"/id/articles/{refunds.pk}-" not in html

@@ -151,6 +151,26 @@ def test_other_workspaces_and_internal_articles_stay_hidden(index: None) -> None
     assert 10 in top("refund", visibility=("public", "internal"))
 
 
+def test_each_hit_says_how_much_of_the_query_its_document_has(index: None) -> None:
+    def matched(query: str, language: str) -> dict[int, float]:
+        return {
+            hit.object_id: hit.matched
+            for hit in search(workspace_id=1, query=query, languages=[language])
+        }
+
+    # Indonesian: article 5 has both words ("pengembalian" stems to "kembali"), 4 neither.
+    assert matched("pengembalian barang", "id")[5] == 1.0
+    # English: "pengembalian" is no English article's word, so article 7 has part of it only.
+    assert 0 < matched("refund pengembalian", "en")[7] < 1
+    # Shares weigh words by rarity: "ship" is in two English articles, "address" in one only,
+    # so the article with just "ship" has less than half of the query.
+    shipping = matched("shipping address", "en")
+    assert shipping[8] == 1.0
+    assert 0 < shipping[9] < 0.5
+    # A Chinese word found in the index: its stand-in characters are not part of the query.
+    assert matched("退款", "zh-hans")[1] == 1.0
+
+
 def test_nothing_to_search_for_finds_nothing(index: None) -> None:
     assert top("") == []
     assert top("?!… ——") == []
