@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from layan.core.rows import column, rows_insert, table
 from layan.customers.services import IdentityClaim, customers_resolve
 from layan.inboxes import registry
 from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.types import InboundMessage
+from layan.inboxes.types import InboundMessage, without_null_characters
 from layan.search.analysis import detect_language
 
 logger = logging.getLogger(__name__)
@@ -290,7 +290,9 @@ def inbound_process_many(
             results[raw.pk] = _result_of(raw, duplicate=True)
             continue
         try:
-            inbound = registry.adapter_for(raw.inbox.kind).parse_inbound(bytes(raw.payload))
+            inbound = without_null_characters(
+                registry.adapter_for(raw.inbox.kind).parse_inbound(bytes(raw.payload))
+            )
         except Exception as error:
             # The same bytes will fail the same way: kept for an admin to look at and reprocess.
             logger.warning("inbound %s could not be parsed: %s", raw.pk, error)
@@ -393,7 +395,8 @@ def _receive_quick(
                 (InboundRaw.Status.PROCESSED, r.conversation, "", r.message) for r in received
             ]
             _raws_record(batch, outcomes, actor=actor)
-    except (_NotQuick, _Taken, IntegrityError):
+    except (_NotQuick, _Taken, DatabaseError):
+        # Rolled back; the full path decides (and records a failure as such, for a retry).
         return None
     return {
         raw.pk: IngestResult("ok", raw.pk, r.conversation.number, "", r.conversation.pk, r.message)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,30 @@ class InboundMessage:
     # Messaging channels (chat) have no subjects: a message continues the customer's open
     # conversation in the inbox, or starts a new one.
     continues_latest: bool = False
+
+
+def without_null_characters[T](value: T) -> T:
+    """`value` with every NUL character taken out of its text, however deep (strings, lists,
+    dicts, dataclasses such as InboundMessage; bytes are left alone). PostgreSQL's text columns
+    refuse NUL, and a message that carries one (a broken mail client, a fuzzing bot) must still
+    be stored and reach an agent, on either database."""
+    cleaned: Any = value
+    if isinstance(value, str):
+        cleaned = value.replace("\x00", "")
+    elif isinstance(value, list):
+        cleaned = [without_null_characters(item) for item in value]
+    elif isinstance(value, dict):
+        cleaned = {
+            without_null_characters(key): without_null_characters(item)
+            for key, item in value.items()
+        }
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cleaned = dataclasses.replace(
+            value,
+            **{
+                f.name: without_null_characters(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    return cleaned  # type: ignore[no-any-return]

@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 
 def _str(content: dict[str, Any], key: str, limit: int = 500) -> str:
+    """A frame's text field, without NUL characters (no database column takes them)."""
     value = content.get(key)
-    return value[:limit] if isinstance(value, str) else ""
+    return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
 
 class _ChatWriter:

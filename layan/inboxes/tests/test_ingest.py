@@ -245,6 +245,19 @@ def test_a_payload_another_worker_processed_meanwhile_is_left_as_that_worker_lef
     assert Message.objects.count() == 1
 
 
+def test_an_email_with_null_characters_reaches_the_inbox_without_them(email_inbox: Inbox) -> None:
+    # A broken mail client's NUL bytes: PostgreSQL's text columns refuse them, so they are
+    # dropped when the mail is read (the raw bytes keep them).
+    payload = customer_email(subject="Order\x00 late", text="Where is\x00 my parcel?")
+    result = ingest(email_inbox, payload)
+
+    assert result.status == "ok", result
+    conversation = conversation_of(result)
+    assert conversation.subject == "Order late"
+    assert conversation.messages.get().text == "Where is my parcel?"
+    assert bytes(InboundRaw.objects.get().payload) == payload
+
+
 def test_every_corpus_email_is_stored_and_none_crashes(email_inbox: Inbox) -> None:
     for path in sorted(CORPUS.glob("*.eml")):
         result = ingest(email_inbox, path.read_bytes())

@@ -108,6 +108,18 @@ def test_search_queries_in_any_script_are_echoed_safely(cast: Cast) -> None:
     assert "<script>退款" not in html
 
 
+def test_a_null_character_in_a_query_or_form_is_a_clear_400(cast: Cast) -> None:
+    client = Client()
+    for path in ("/search/?q=refund%00", "/api/v1/health?x=%00"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "null character" in response.content.decode()
+    response = client.post("/i18n/language/", {"language": "id\x00", "next": "/"})
+    assert response.status_code == 400
+    # Everything else goes through as before.
+    assert client.get("/search/?q=refund").status_code == 200
+
+
 def test_a_visitors_language_choice_is_remembered_without_an_account(cast: Cast) -> None:
     visitor = Client(headers={"Accept-Language": "en"})
     response = visitor.post("/i18n/language/", {"language": "id", "next": "/contact/"})

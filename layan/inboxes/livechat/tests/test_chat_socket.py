@@ -250,6 +250,25 @@ async def test_a_flood_of_frames_is_refused(cast: Cast, chat_inbox: Inbox) -> No
     await visitor.disconnect()
 
 
+async def test_null_characters_in_a_frame_are_dropped_and_the_message_kept(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    # No database column takes NUL (PostgreSQL refuses it): the message must still arrive.
+    visitor = visitor_socket()
+    await connected(visitor)
+    await visitor.send_json_to(
+        {"type": "message", "client_id": "m1", "text": "Ada\u0000 ukuran M?", "name": "Ri\u0000na"}
+    )
+    ack = await next_of(visitor, "ack")
+    assert ack["message"]["text"] == "Ada ukuran M?"
+    message = await Message.objects.select_related("conversation__customer").aget(
+        pk=ack["message"]["id"]
+    )
+    assert message.text == "Ada ukuran M?"
+    assert message.conversation.customer.name == "Rina"
+    await visitor.disconnect()
+
+
 async def test_a_visitor_asks_for_the_transcript_by_email(cast: Cast, chat_inbox: Inbox) -> None:
     from django.core import mail
 
