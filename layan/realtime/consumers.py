@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -29,6 +30,20 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        # A frame that is not JSON text (a bot, a broken client) is answered with an error and
+        # the socket stays open; Channels' own version raises, which ends the consumer.
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if content is None:
+            await self.send_json({"type": "error", "error": "format"})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         # Channels' own version also hops into the database thread to close stale connections

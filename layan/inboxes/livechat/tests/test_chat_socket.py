@@ -269,6 +269,31 @@ async def test_null_characters_in_a_frame_are_dropped_and_the_message_kept(
     await visitor.disconnect()
 
 
+async def test_frames_that_make_no_sense_leave_the_socket_open(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    visitor = visitor_socket()
+    await connected(visitor)
+    # Not JSON, or not text: a clear error each, and the socket stays.
+    await visitor.send_to(text_data="not json {")
+    assert await visitor.receive_json_from(timeout=3) == {"type": "error", "error": "format"}
+    await visitor.send_to(bytes_data=b"\x00\x01")
+    assert await visitor.receive_json_from(timeout=3) == {"type": "error", "error": "format"}
+    # JSON of the wrong shapes: ignored.
+    for frame in (
+        "[1, 2, 3]",
+        '{"type": "message", "client_id": 5, "text": ["a"]}',
+        '{"type": "history", "before": "x"}',
+        '{"type": "read", "upto": "x"}',
+        '{"type": "identify", "email": 5, "name": {"a": 1}}',
+        '{"type": "bot", "message": "1", "answered": "yes"}',
+    ):
+        await visitor.send_to(text_data=frame)
+    await visitor.send_json_to({"type": "message", "client_id": "m1", "text": "Still there?"})
+    assert (await next_of(visitor, "ack"))["message"]["text"] == "Still there?"
+    await visitor.disconnect()
+
+
 async def test_a_visitor_asks_for_the_transcript_by_email(cast: Cast, chat_inbox: Inbox) -> None:
     from django.core import mail
 
