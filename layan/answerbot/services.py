@@ -19,7 +19,7 @@ from layan.answerbot.embeddings import embedder
 from layan.answerbot.models import Passage
 from layan.knowledge.models import Article, ArticleTranslation
 from layan.search import engine
-from layan.search.analysis import fold
+from layan.search.analysis import detect_language, fold
 
 HANDOFF_FILE = Path(__file__).parent / "data" / "handoff.txt"
 CANDIDATES = 10
@@ -149,13 +149,12 @@ def answer(
         return Handoff(reason="low_confidence", confidence=score, candidates=candidates)
     article = Article.objects.prefetch_related("translations").get(pk=chosen)
     translations = {t.language: t for t in article.translations.all()}
-    # The customer's language when the article has it, else the language that matched.
-    answer_language = (
-        language
-        if language in translations
-        else top.language
-        if top.language in translations
-        else next(iter(translations))
+    # The language the customer wrote in when it can be told (an Indonesian question on an
+    # English page), else the page's, else the one that matched — of those the article has.
+    written = detect_language(question, workspace.languages)
+    answer_language = next(
+        (code for code in (written, language, top.language) if code in translations),
+        next(iter(translations)),
     )
     translation = translations[answer_language]
     sections = _sections(article.pk, answer_language)

@@ -216,6 +216,16 @@ _FUNCTION_WORDS = {
             "halo",
             "selamat",
             "pagi",
+            # Question words and chat forms, which short questions are made of.
+            "berapa",
+            "apakah",
+            "mana",
+            "dimana",
+            "gimana",
+            "bisakah",
+            "lama",
+            "udah",
+            "kak",
         ]
     ),
 }

@@ -64,6 +64,25 @@ def test_the_right_article_ranks_first_in_each_language(
     assert result.candidates[0] == articles[expected].pk
 
 
+@pytest.mark.parametrize(
+    ("question", "page", "expected"),
+    [
+        # Written in another language than the page's: answered in the one it is written in.
+        ("berapa lama refund saya masuk?", "en", "id"),
+        ("how long until my refund arrives?", "id", "en"),
+        # Nothing tells the language of a lone word: the page's.
+        ("refund", "id", "id"),
+    ],
+)
+def test_the_answer_is_in_the_language_the_customer_wrote(
+    cast: Cast, articles: list[Article], question: str, page: str, expected: str
+) -> None:
+    result = answer(question=question, workspace=cast.workspace, language=page, threshold=0)
+    assert isinstance(result, Answer)
+    assert result.article == articles[0]
+    assert (result.language, result.translation.language) == (expected, expected)
+
+
 def test_a_near_verbatim_question_is_answered_with_confidence(
     cast: Cast, articles: list[Article]
 ) -> None:
