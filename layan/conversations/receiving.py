@@ -405,7 +405,7 @@ def _message_for(
         full_text=inbound.full_text if inbound.full_text != inbound.text else "",
         html=inbound.html,
         external_id=inbound.external_id,
-        sender=inbound.sender_address,
+        sender=inbound.sender_address[:255],
         recipients=inbound.recipients[:50],
         # "automated" (auto-reply, list, daemon): automations must never answer this message.
         headers={

@@ -15,17 +15,20 @@ from django.utils.translation import gettext as _
 from layan.accounts.models import User, Workspace
 from layan.customers.models import Company, Customer, CustomerMerge, Identity
 
+ADDRESS_LENGTH = Identity._meta.get_field("address").max_length
+
 
 def identity_normalize(*, kind: str, address: str) -> str:
-    """The one spelling an identity is stored and looked up under."""
+    """The one spelling an identity is stored and looked up under (cut to the column's length:
+    no real address is longer, and a forged one must not keep its message out)."""
     address = address.strip()
     if kind == Identity.Kind.EMAIL:
-        return address.lower()
-    if kind in {Identity.Kind.PHONE, Identity.Kind.WHATSAPP}:
-        return re.sub(r"[^0-9]", "", address)
-    if kind in {Identity.Kind.INSTAGRAM, Identity.Kind.TELEGRAM}:
-        return address.lstrip("@").lower()
-    return address
+        address = address.lower()
+    elif kind in {Identity.Kind.PHONE, Identity.Kind.WHATSAPP}:
+        address = re.sub(r"[^0-9]", "", address)
+    elif kind in {Identity.Kind.INSTAGRAM, Identity.Kind.TELEGRAM}:
+        address = address.lstrip("@").lower()
+    return address[:ADDRESS_LENGTH]
 
 
 def customer_find(*, workspace: Workspace, kind: str, address: str) -> Customer | None:

@@ -258,6 +258,34 @@ def test_an_email_with_null_characters_reaches_the_inbox_without_them(email_inbo
     assert bytes(InboundRaw.objects.get().payload) == payload
 
 
+def test_an_email_with_overlong_headers_still_reaches_the_inbox(email_inbox: Inbox) -> None:
+    # Longer than any column that keeps them (PostgreSQL refuses what SQLite would keep):
+    # each is cut to fit, and the message is not lost.
+    long_address = "a" * 300 + "@example.com"
+    payload = (
+        f'From: "{"N" * 500}" <{long_address}>\r\nTo: support@toko-test.example\r\n'
+        f"Subject: {'S' * 3000}\r\nMessage-ID: <{'m' * 1000}@example.com>\r\n"
+        f"References: {' '.join(f'<{n}{"q" * 300}@x>' for n in range(60))}\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello there\r\n"
+        f'--b\r\nContent-Type: application/{"x" * 300}; name="{"f" * 700}"\r\n'
+        f'Content-Disposition: attachment; filename="{"f" * 700}"\r\n\r\nfile\r\n--b--\r\n'
+    ).encode()
+    result = ingest(email_inbox, payload)
+
+    assert result.status == "ok", result
+    message = conversation_of(result).messages.get()
+    assert message.text == "Hello there"
+    assert message.sender == long_address[:255]
+    assert Identity.objects.get().address == long_address[:255]
+    # The same sender again is the same customer.
+    again = ingest(
+        email_inbox, payload.replace(b"Hello there", b"Anyone?").replace(b"<mmm", b"<nmm")
+    )
+    assert again.status == "ok", again
+    assert Customer.objects.count() == 1
+
+
 def test_every_corpus_email_is_stored_and_none_crashes(email_inbox: Inbox) -> None:
     for path in sorted(CORPUS.glob("*.eml")):
         result = ingest(email_inbox, path.read_bytes())
