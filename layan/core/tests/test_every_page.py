@@ -67,7 +67,8 @@ def test_no_page_answers_nonsense_with_a_server_error(
     # Something behind the numbered pages: conversation 1 (email), 2 (chat), article 1.
     inbound_ingest(inbox=email_inbox, payload=customer_email(), source="test")
     chat.chat_receive(inbox=chat_inbox, key="v1", client_id="c1", text="Halo", meta={})
-    paths = site_paths()
+    # Logging out would leave the rest to an anonymous visitor.
+    paths = [path for path in site_paths() if not path.endswith("/logout/")]
     assert len(paths) > 50
     errors = []
     for client in (Client(), client_for(cast.iris), client_for(cast.alice)):
