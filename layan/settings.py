@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "django_tasks_db",
+    # The API docs page then serves Swagger UI from ninja's own static files, not a CDN.
+    "ninja",
     "layan.core",
     "layan.accounts",
     "layan.sla",
