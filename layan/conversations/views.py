@@ -47,12 +47,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def view_counts(request: HttpRequest) -> HttpResponse:
-    """The per-view counts, fetched after the list (and again on every inbox event)."""
+    """The per-view counts, fetched after the list (and again on every inbox event). Only the
+    numbers are sent, each swapped into its tab in place: replacing the tabs themselves could
+    swallow a click that lands while they are being replaced."""
     agent = current_agent(request)
     return render(
-        request,
-        "conversations/_view_tabs.html",
-        {"counts": selectors.view_counts(agent=agent), "view": request.GET.get("view", "mine")},
+        request, "conversations/_view_counts.html", {"counts": selectors.view_counts(agent=agent)}
     )
 
 
