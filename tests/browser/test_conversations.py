@@ -165,3 +165,34 @@ def test_the_inbox_shows_new_mail_without_a_reload(
 
     expect(page.get_by_role("link", name="Came to the shop about a refund")).to_be_visible()
     expect(page.locator("[data-count=open]")).to_have_text("1")
+
+
+def test_a_list_fetched_again_with_nothing_new_is_left_in_place(
+    cast: Cast, new_page: NewPage, email_inbox: object
+) -> None:
+    services.inbound_ingest(
+        inbox=email_inbox,  # type: ignore[arg-type]
+        payload=customer_email(subject="Where is my parcel?"),
+        source="test",
+    )
+    page = new_page()
+    log_in(page, cast.alice)
+    page.goto("/desk/conversations/?view=open")
+    expect(page.get_by_role("link", name="Where is my parcel?")).to_be_visible()
+    # Every socket open and workspace event fetches the list again; with nothing new in it the
+    # rows stay the same nodes (a click landing during a swap would be lost).
+    page.evaluate(
+        """() => {
+            window.row = document.querySelector("[data-inbox-list] a");
+            window.fetched = [];
+            document.addEventListener("htmx:beforeSwap", (event) => {
+                if (event.detail.target.matches("[data-inbox-list]")) {
+                    window.fetched.push(event.detail.shouldSwap);
+                }
+            });
+            document.body.dispatchEvent(new CustomEvent("layan-inbox-changed"));
+        }"""
+    )
+    page.wait_for_function("window.fetched.length > 0")
+    assert not any(page.evaluate("window.fetched"))
+    assert page.evaluate("document.contains(window.row)")

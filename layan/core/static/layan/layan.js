@@ -136,6 +136,26 @@
     visitorTypingTimer = setTimeout(function () { note.hidden = true; }, 5000);
   }
 
+  // An inbox list re-fetched with nothing new in it is left as it is: replacing it anyway
+  // could swallow a click that lands during the swap (mousedown on the old row, mouseup on
+  // the new one), and it is re-fetched on every socket open and every workspace event.
+  // (Compared as the browser serialises both, less the CSRF token, which differs per render.)
+  function listMarkup(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    template.content.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+      input.remove();
+    });
+    return template.innerHTML.trim();
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.matches("[data-inbox-list]") || !event.detail.shouldSwap) return;
+    if (listMarkup(event.detail.serverResponse) === listMarkup(target.innerHTML)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   // The thread was refreshed while in view: the chat visitor sees it as read.
   document.addEventListener("htmx:afterSwap", function (event) {
     var page = document.querySelector("[data-conversation-page]");
