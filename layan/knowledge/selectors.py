@@ -176,7 +176,7 @@ def search_articles(
         for code in [language, *others]:
             # Other languages are looked at when the reader's has too few articles or none
             # with the whole query (only then could another come first).
-            if hits and len(hits) >= limit and max(hit.matched for hit in hits) == 1:
+            if len(hits) >= limit and max(hit.matched for hit in hits) == 1:
                 break
             # Each language on its own: one collection's BM25 scores must not cut another's.
             hits += engine.search(

@@ -289,7 +289,7 @@ def parse_email(raw: bytes) -> InboundMessage:
     return InboundMessage(
         external_id=external_id[:255],
         identity_kind="email",
-        sender_address=sender_address.lower()[:255],
+        sender_address=sender_address.lower(),
         sender_name=sender_name,
         subject=subject[:255],
         text=visible_text(full_text),
