@@ -10,6 +10,7 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import ContactChannel, Skill, Team, User, Workspace
+from layan.core.widgets import Textarea
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -51,7 +52,7 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
         ]
         widgets = {
             "brand_colour": forms.TextInput(attrs={"type": "color"}),
-            "reply_signature": forms.Textarea(attrs={"rows": 3}),
+            "reply_signature": Textarea(attrs={"rows": 3}),
         }
 
     def clean_logo(self) -> Any:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from layan.conversations.models import Conversation, Macro
+from layan.core.widgets import Textarea
 from layan.customers.models import Identity
 from layan.inboxes.models import Inbox
 
@@ -15,9 +16,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 class ReplyForm(forms.Form):
     MODES = [("reply", _("Reply")), ("note", _("Internal note"))]
 
-    text = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), required=False
-    )
+    text = forms.CharField(label=_("Message"), widget=Textarea(attrs={"rows": 6}), required=False)
     mode = forms.ChoiceField(choices=MODES, initial="reply")
     status = forms.ChoiceField(
         label=_("Then set status"),
@@ -37,9 +36,7 @@ class ConversationNewForm(forms.Form):
     address = forms.CharField(label=_("Customer's email or phone"), max_length=255)
     name = forms.CharField(label=_("Customer's name"), max_length=160, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=255)
-    text = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), required=False
-    )
+    text = forms.CharField(label=_("Message"), widget=Textarea(attrs={"rows": 6}), required=False)
     send = forms.ChoiceField(
         label=_("This message is"),
         choices=[
@@ -68,4 +65,4 @@ class MacroForm(forms.ModelForm[Macro]):
     class Meta:
         model = Macro
         fields = ["name", "body", "language"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"body": Textarea(attrs={"rows": 6})}

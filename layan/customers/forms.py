@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace, validate_timezone
+from layan.core.widgets import Textarea
 from layan.customers.models import Company, Customer
 
 
@@ -22,9 +23,7 @@ class CustomerForm(forms.Form):
         queryset=Company.objects.none(), label=_("Company"), required=False
     )
     tags = forms.CharField(label=_("Tags (comma-separated)"), required=False)
-    notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    notes = forms.CharField(label=_("Notes"), widget=Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(
         self, *args: Any, workspace: Workspace, instance_data: Customer, **kwargs: Any
@@ -48,7 +47,7 @@ class CompanyForm(forms.ModelForm[Company]):
     class Meta:
         model = Company
         fields = ["name", "domain", "account_owner", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

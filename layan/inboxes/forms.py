@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Team, Workspace
+from layan.core.widgets import Textarea
 from layan.inboxes.models import Inbox
 
 SECURITY_CHOICES = [
@@ -73,7 +74,7 @@ class InboxForm(forms.Form):
     chat_allowed_origins = forms.CharField(
         label=_("Sites that may embed the chat"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("One address per line, such as https://shop.example. Empty: any site."),
     )
     chat_prechat = forms.ChoiceField(
@@ -103,7 +104,7 @@ class InboxForm(forms.Form):
     chat_greeting = forms.CharField(
         label=_("Chat greeting"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text=_("Empty: a friendly default in the visitor's language."),
     )
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace
+from layan.core.widgets import DateInput, Textarea, TimeInput
 from layan.knowledge.models import Article, Category, ShippingPolicy
 
 
@@ -30,9 +31,7 @@ class CategoryChoiceMixin(forms.Form):
 class ArticleSettingsForm(CategoryChoiceMixin):
     kind = forms.ChoiceField(label=_("Kind"), choices=Article.Kind.choices)
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Article.Visibility.choices)
-    review_by = forms.DateField(
-        label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_by = forms.DateField(label=_("Review by"), required=False, widget=DateInput())
 
 
 class TranslationForm(forms.Form):
@@ -40,13 +39,13 @@ class TranslationForm(forms.Form):
     questions = forms.CharField(
         label=_("Other ways customers ask this"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("One question per line. The answer bot and search match these too."),
     )
     body = forms.CharField(
         label=_("Text (Markdown)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 16}),
+        widget=Textarea(attrs={"rows": 16}),
     )
 
 
@@ -103,7 +102,7 @@ class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
             "return_window_days",
             "free_returns_when_faulty",
         ]
-        widgets = {"cutoff_time": forms.TimeInput(attrs={"type": "time"})}
+        widgets = {"cutoff_time": TimeInput()}
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,13 +112,13 @@ class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
             self.fields[f"address_notes_{code}"] = forms.CharField(
                 label=_("Special addresses (%(language)s)") % {"language": name},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=Textarea(attrs={"rows": 2}),
                 initial=(policy.address_notes or {}).get(code, "") if policy.pk else "",
             )
             self.fields[f"return_steps_{code}"] = forms.CharField(
                 label=_("How to return an item (%(language)s)") % {"language": name},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=Textarea(attrs={"rows": 4}),
                 initial=(policy.return_steps or {}).get(code, "") if policy.pk else "",
             )
 

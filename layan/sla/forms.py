@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.forms import timezone_choices
+from layan.core.widgets import DateInput, TimeInput
 from layan.sla.models import Weekday
 
 
@@ -31,18 +32,12 @@ class IntervalForm(OptionalRowForm):
     weekday = forms.TypedChoiceField(
         label=_("Day"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False
     )
-    opens = forms.TimeField(
-        label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
-    )
-    closes = forms.TimeField(
-        label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}), required=False
-    )
+    opens = forms.TimeField(label=_("Opens"), widget=TimeInput(), required=False)
+    closes = forms.TimeField(label=_("Closes"), widget=TimeInput(), required=False)
 
 
 class HolidayForm(OptionalRowForm):
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
 
 

@@ -5,6 +5,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from layan.conversations.forms import MAX_UPLOAD_BYTES
+from layan.core.widgets import Textarea
 
 
 class ContactForm(forms.Form):
@@ -12,7 +13,7 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     message = forms.CharField(
-        label=_("How can we help?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("How can we help?"), max_length=5000, widget=Textarea(attrs={"rows": 6})
     )
     attachment = forms.FileField(label=_("Attach a file (optional)"), required=False)
     # Sent twice (a double click, a reload), the same form is one message.
