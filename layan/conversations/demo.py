@@ -88,8 +88,9 @@ def load_web_channels(workspace: Workspace) -> None:
     """The website chat (try it at /chat/<workspace>/preview/) and the contact form."""
     care = Team.objects.filter(workspace=workspace).order_by("id").first()
     if not Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.CHAT).exists():
+        # The answer bot answers first, day and night (outside hours it is the only one who can).
         inbox_services.inbox_create(
-            workspace=workspace, kind="chat", name="Website chat", team=care
+            workspace=workspace, kind="chat", name="Website chat", team=care, config={"bot": True}
         )
     if not Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.WEBFORM).exists():
         inbox_services.inbox_create(

@@ -399,8 +399,11 @@ def conversation_assign(
     return conversation
 
 
-def bot_reply_add(*, conversation: Conversation, text: str, headers: dict[str, object]) -> Message:
-    """The answer bot's message in a conversation (already in front of the customer: a chat)."""
+def bot_reply_add(
+    *, conversation: Conversation, text: str, headers: dict[str, object], record: bool = True
+) -> Message:
+    """The answer bot's message in a conversation (already in front of the customer: a chat).
+    `record` False: the message says what another timeline row records (a hand-off)."""
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
@@ -417,12 +420,13 @@ def bot_reply_add(*, conversation: Conversation, text: str, headers: dict[str, o
         Conversation.objects.filter(pk=conversation.pk).update(
             message_count=F("message_count") + 1, last_activity_at=now
         )
-        timeline_add(
-            conversation=conversation,
-            actor=None,
-            kind=ConversationEvent.Kind.BOT,
-            data={"action": "answered", **{k: v for k, v in headers.items() if k != "answers"}},
-        )
+        if record:
+            timeline_add(
+                conversation=conversation,
+                actor=None,
+                kind=ConversationEvent.Kind.BOT,
+                data={"action": "answered", **{k: v for k, v in headers.items() if k != "answers"}},
+            )
         _publish("message.created", conversation, message=message.pk)
     return message
 

@@ -37,7 +37,7 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "How much does shipping cost?",
-                "What is the delivery fee?\nIs shipping free?",
+                "What is the delivery fee?\nHow much is postage to my city?",
                 "Shipping costs depend on the **weight** of your parcel and the destination city. "
                 "You see the exact cost at checkout before you pay.\n\n"
                 "- Jakarta, Bogor, Depok, Tangerang, Bekasi: from Rp 9,000\n"
@@ -47,7 +47,7 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
             ),
             "id": (
                 "Berapa ongkos kirimnya?",
-                "Berapa ongkir ke kota saya?\nApakah ada gratis ongkir?",
+                "Berapa ongkir ke kota saya?\nBiaya kirim ke luar Jawa",
                 "Ongkos kirim dihitung dari **berat** paket dan kota tujuan. Ongkir pasti "
                 "terlihat di halaman pembayaran sebelum Anda membayar.\n\n"
                 "- Jabodetabek: mulai Rp 9.000\n"
@@ -57,7 +57,7 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
             ),
             "zh-hans": (
                 "运费怎么计算？",
-                "邮费多少钱\n有没有包邮",
+                "邮费多少钱\n寄到外岛运费多少",
                 "运费根据包裹**重量**和目的地城市计算，付款前在结算页面即可看到准确运费。\n\n"
                 "- 雅加达及周边：Rp 9,000 起\n"
                 "- 爪哇岛其他城市（如泗水、万隆）：Rp 15,000 起\n"
@@ -73,7 +73,8 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "When will my order arrive?",
-                "How long is delivery?\nWhere is my parcel?",
+                "How long does shipping take?\nHow long is delivery?\nWhere is my parcel?\n"
+                "How do I track my order?",
                 "We pack orders paid before 14:00 (Jakarta time) the same working day. Delivery "
                 "takes 1-2 days in Jabodetabek, 2-4 days elsewhere in Java and 3-7 days outside "
                 "Java. Your tracking number (resi) arrives by email and WhatsApp once the parcel "
@@ -81,7 +82,8 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
             ),
             "id": (
                 "Kapan pesanan saya sampai?",
-                "Berapa lama pengiriman?\nDi mana paket saya?\nCara cek resi",
+                "Berapa lama pengiriman?\nBerapa hari paket sampai?\nDi mana paket saya?\n"
+                "Cara cek resi",
                 "Pesanan yang dibayar sebelum pukul 14.00 WIB dikemas pada hari kerja yang sama. "
                 "Pengiriman 1-2 hari untuk Jabodetabek, 2-4 hari untuk Pulau Jawa lainnya, dan "
                 "3-7 hari untuk luar Jawa. Nomor resi dikirim lewat email dan WhatsApp setelah "
@@ -89,7 +91,7 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
             ),
             "zh-hans": (
                 "订单多久能到？",
-                "配送要几天\n我的包裹在哪里\n怎么查物流单号",
+                "配送要几天\n几天能送到\n我的包裹在哪里\n怎么查物流单号",
                 "雅加达时间 14:00 前付款的订单当天打包发货。雅加达及周边 1-2 天送达，"
                 "爪哇岛其他地区 2-4 天，爪哇岛以外 3-7 天。包裹出库后，物流单号会通过"
                 "电子邮件和 WhatsApp 发送给您。",
@@ -128,21 +130,21 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "How long does a refund take?",
-                "When do I get my money back?\nRefund status",
+                "When do I get my money back?\nRefund status\nMy refund has not arrived",
                 "Once we receive and check the returned item (1-2 working days), we refund the "
                 "original payment method. Bank transfers and e-wallets receive the money within "
                 "3 working days; credit cards can take up to 14 days to show it.",
             ),
             "id": (
                 "Berapa lama pengembalian dana?",
-                "Kapan uang saya kembali?\nStatus refund",
+                "Kapan uang saya kembali?\nStatus refund\nDana refund belum diterima",
                 "Setelah barang retur kami terima dan periksa (1-2 hari kerja), dana dikembalikan "
                 "ke metode pembayaran semula. Transfer bank dan dompet digital menerima dana "
                 "dalam 3 hari kerja; kartu kredit bisa sampai 14 hari.",
             ),
             "zh-hans": (
                 "退款多久到账？",
-                "钱什么时候退回来\n退款进度",
+                "钱什么时候退回来\n退款进度\n退款还没收到",
                 "我们收到并检查退货后（1-2 个工作日）会原路退款。银行转账和电子钱包 3 个"
                 "工作日内到账；信用卡最长可能需要 14 天。",
             ),
@@ -202,19 +204,19 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "Which payment methods do you accept?",
-                "",
+                "How can I pay?\nCan I pay with an e-wallet?\nDo you have cash on delivery (COD)?",
                 "Bank transfer (BCA, Mandiri, BNI, BRI), GoPay, OVO, DANA, ShopeePay, credit "
                 "cards and cash on delivery (COD) in Jabodetabek.",
             ),
             "id": (
                 "Metode pembayaran apa saja yang tersedia?",
-                "Bisa bayar COD?",
+                "Bisa bayar COD?\nBisa bayar pakai e-wallet?\nCara bayar",
                 "Transfer bank (BCA, Mandiri, BNI, BRI), GoPay, OVO, DANA, ShopeePay, kartu "
                 "kredit, dan bayar di tempat (COD) untuk wilayah Jabodetabek.",
             ),
             "zh-hans": (
                 "支持哪些支付方式？",
-                "可以货到付款吗",
+                "可以货到付款吗\n怎么付款\n可以用电子钱包付款吗",
                 "银行转账（BCA、Mandiri、BNI、BRI）、GoPay、OVO、DANA、ShopeePay、信用卡，"
                 "雅加达及周边支持货到付款（COD）。",
             ),
@@ -227,19 +229,19 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "I paid but my order still says unpaid",
-                "",
+                "My payment is not confirmed\nI transferred the money but nothing happened",
                 "Bank transfers are confirmed automatically within 15 minutes. If it takes "
                 "longer, send us the transfer receipt on WhatsApp.",
             ),
             "id": (
                 "Sudah transfer tapi status masih belum dibayar",
-                "",
+                "Pembayaran saya belum terkonfirmasi",
                 "Transfer bank terkonfirmasi otomatis dalam 15 menit. Jika lebih lama, kirim "
                 "bukti transfer ke WhatsApp kami.",
             ),
             "zh-hans": (
                 "已经付款了，订单还显示未付款",
-                "",
+                "付款后订单状态没变",
                 "银行转账会在 15 分钟内自动确认。如果超过时间，请通过 WhatsApp 发送转账凭证。",
             ),
         },
@@ -251,15 +253,15 @@ ARTICLES: list[tuple[str, str, str, dict[str, tuple[str, str, str]]]] = [
         {
             "en": (
                 "Is there free shipping?",
-                "",
+                "Is shipping free?\nMinimum order for free shipping",
                 "Yes: orders over Rp 300,000 ship free within Java.",
             ),
             "id": (
                 "Ada gratis ongkir?",
-                "",
+                "Apakah ada gratis ongkir?\nMinimal belanja untuk gratis ongkir",
                 "Ada: pesanan di atas Rp 300.000 gratis ongkir ke seluruh Pulau Jawa.",
             ),
-            "zh-hans": ("包邮吗？", "", "爪哇岛内订单满 Rp 300,000 包邮。"),
+            "zh-hans": ("包邮吗？", "有没有包邮\n满多少钱包邮", "爪哇岛内订单满 Rp 300,000 包邮。"),
         },
     ),
 ]

@@ -257,11 +257,8 @@ class VisitorConsumer(JsonConsumer):
                 inbox=self.inbox, message_id=received.message["id"]
             )
             if reply is not None:
-                await self.channel_layer.group_send(
-                    groups.chat(received.conversation_id),
-                    {"type": "chat.event", "event": "message", "data": reply},
-                )
-            else:
+                await self._send_bot(reply)
+            if reply is None or "article" not in reply:
                 await self._send_queue(received.conversation_id)
 
     async def _send_queue(self, conversation_id: int) -> None:
@@ -280,12 +277,22 @@ class VisitorConsumer(JsonConsumer):
         message_id, answered = content.get("message"), content.get("answered")
         if not isinstance(message_id, int) or not isinstance(answered, bool):
             return
-        judged = await database_sync_to_async(chat.chat_bot_feedback)(
+        hand_off = await database_sync_to_async(chat.chat_bot_feedback)(
             inbox=self.inbox, key=self.key, message_id=message_id, answered=answered
         )
-        if judged and not answered:
-            for conversation_id in sorted(self.joined):
-                await self._send_queue(conversation_id)
+        if hand_off is not None:
+            await self._send_bot(hand_off)
+            await self._send_queue(hand_off["conversation"])
+
+    async def _send_bot(self, message: dict[str, Any]) -> None:
+        """The bot's message to this socket at once (before the queue note that may follow it)
+        and to the visitor's other tabs through the chat's group."""
+        await self.send_json({"type": "message", "message": message})
+        self.acked.add(message["id"])
+        await self.channel_layer.group_send(
+            groups.chat(message["conversation"]),
+            {"type": "chat.event", "event": "message", "data": message},
+        )
 
     async def _typing(self, content: dict[str, Any]) -> None:
         for conversation_id in self.joined:

@@ -226,3 +226,22 @@ def test_when_the_bot_hands_off_and_nobody_is_online_the_visitor_leaves_an_email
     conversation.refresh_from_db()
     assert conversation.customer.email == "wayan@example.com"
     assert conversation.events.filter(kind="bot", data__action="handed_off").exists()
+
+
+def test_a_visitor_who_asks_for_a_person_is_told_who_will_reply_and_the_bot_steps_back(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any], new_page: NewPage, shop: str
+) -> None:
+    accounts.agent_set_availability(
+        agent=cast.alice, availability="online", source="login", actor=cast.alice
+    )
+    visitor = ask_the_bot(chat_inbox, new_page(), shop, "Berapa lama pengembalian dana?")
+    answer = visitor.locator("#layan-chat .msg.bot").first
+    answer.get_by_role("button", name="Bicara dengan petugas").click()
+    hand_off = visitor.locator("#layan-chat .msg.bot").nth(1)
+    expect(hand_off).to_contain_text("Alice Agent dari tim kami akan membalas di sini.")
+    # The answer's buttons are gone, also after the page is opened again.
+    expect(visitor.locator("#layan-chat .bot-actions")).to_have_count(0)
+    visitor.reload()
+    expect(visitor.locator("#layan-chat .msg.bot")).to_have_count(2)
+    expect(visitor.locator("#layan-chat .bot-actions")).to_have_count(0)
+    assert Conversation.objects.get().assignee_id == cast.alice.pk

@@ -47,7 +47,8 @@ def test_chat_sessions_end_as_the_visitor_says_or_as_the_bot_hands_off(
     chat.chat_bot_feedback(inbox=bot_inbox, key="v2", message_id=reply["id"], answered=False)
     # nothing the bot can answer.
     third, reply = bot_chat(bot_inbox, "v3", "Do you sell garden furniture in Bali?")
-    assert reply is None
+    assert reply is not None
+    assert reply["handoff"] is True
     sessions = {
         s.conversation_id: (s.channel, s.outcome, s.reason, s.article_id is not None)
         for s in BotSession.objects.all()

@@ -29,6 +29,7 @@ from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from layan.accounts.models import User
 from layan.conversations.models import Attachment, Conversation, Message
@@ -157,6 +158,8 @@ def message_payload(message: Message, *, with_files: bool = True) -> dict[str, A
             if author == "bot" and message.headers.get("url")
             else {}
         ),
+        # The bot passed the chat to a person: its earlier answers are no longer to judge.
+        **({"handoff": True} if author == "bot" and message.headers.get("handoff") else {}),
     }
 
 
@@ -484,14 +487,12 @@ def agent_mark_read(*, conversation_id: int) -> int:
 
 def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
     """With the bot on, answer a visitor's message in a chat no person has yet. Returns the
-    bot's message for the widget, or None (the bot is off, a person has the chat, or the bot
-    handed off: then the chat is routed to a person like any other)."""
-    from django.conf import settings
-
+    bot's message for the widget: its answer, or, when it hands off, who will reply and when
+    (the chat is then routed to a person like any other). None: the bot is off, or a person has
+    the chat or was already asked for."""
     from layan.answerbot.services import Answer, answer
-    from layan.answerbot.sessions import bot_session_end, bot_session_open
-    from layan.conversations.services import bot_reply_add, conversation_bot_outcome
-    from layan.routing.services import conversation_route
+    from layan.answerbot.sessions import bot_session_open
+    from layan.conversations.services import bot_reply_add
 
     if not chat_config(inbox).bot:
         return None
@@ -513,10 +514,9 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
         language=conversation.language or None,
         channel="chat",
     )
-    key = f"chat:{conversation.pk}"
     bot_session_open(
         workspace=conversation.workspace,
-        key=key,
+        key=f"chat:{conversation.pk}",
         channel="chat",
         question=message.text,
         language=conversation.language,
@@ -524,17 +524,9 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
         conversation_id=conversation.pk,
     )
     if not isinstance(result, Answer):
-        bot_session_end(
-            workspace_id=conversation.workspace_id,
-            key=key,
-            outcome="handed_off",
-            reason=result.reason,
+        return _bot_hand_off(
+            inbox=inbox, conversation=conversation, reason=result.reason, answers=message.pk
         )
-        conversation_bot_outcome(
-            conversation=conversation, action="handed_off", reason=result.reason
-        )
-        conversation_route(conversation=conversation)
-        return None
     translation = result.translation
     url = settings.BASE_URL + reverse(
         "helpcenter:article", args=[translation.language, result.article.pk, translation.slug]
@@ -553,12 +545,57 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
     return message_payload(reply, with_files=False)
 
 
-def chat_bot_feedback(*, inbox: Inbox, key: str, message_id: int, answered: bool) -> bool:
+def _bot_hand_off(
+    *, inbox: Inbox, conversation: Conversation, reason: str, answers: int | None = None
+) -> dict[str, Any]:
+    """The bot passes the chat to a person: the session ends, the chat is routed, and the
+    visitor is told in their language who will reply, or that a person will as soon as one is
+    free (the queue frame that follows gives the position and wait). Never silence."""
+    from layan.answerbot.sessions import bot_session_end
+    from layan.conversations.services import bot_reply_add, conversation_bot_outcome
+    from layan.routing.services import conversation_route
+
+    bot_session_end(
+        workspace_id=conversation.workspace_id,
+        key=f"chat:{conversation.pk}",
+        outcome="handed_off",
+        reason=reason,
+    )
+    conversation_bot_outcome(conversation=conversation, action="handed_off", reason=reason)
+    agent = conversation_route(conversation=conversation)
+    with override(conversation.language or inbox.workspace.default_language):
+        if reason == "asked_for_person":
+            opening = _("Of course.")
+        else:
+            opening = _("I'm not sure I have the right answer to that.")
+        if agent is not None:
+            follow = _("%(name)s from our team will reply here.") % {"name": agent.name}
+        elif chat_state(inbox=inbox).online:
+            follow = _("I've passed your question to our team: a person will reply here.")
+        else:
+            follow = _(
+                "I've passed your question to our team: they are away now and will reply "
+                "as soon as they are back."
+            )
+        text = f"{opening} {follow}"
+    reply = bot_reply_add(
+        conversation=conversation,
+        text=text,
+        headers={"handoff": reason, **({"answers": answers} if answers else {})},
+        record=False,
+    )
+    return message_payload(reply, with_files=False)
+
+
+def chat_bot_feedback(
+    *, inbox: Inbox, key: str, message_id: int, answered: bool
+) -> dict[str, Any] | None:
     """The visitor pressed "That answered it" (the chat is solved by the bot) or "Talk to a
-    person" (routed to an agent). Returns False for a message that is not theirs to judge."""
+    person" (routed to an agent). Returns the bot's hand-off message for the widget when the
+    visitor asked for a person; None otherwise, also for a message that is not theirs to judge.
+    """
     from layan.answerbot.sessions import bot_session_end
     from layan.conversations.services import conversation_bot_outcome
-    from layan.routing.services import conversation_route
 
     message = (
         Message.objects.filter(
@@ -570,21 +607,17 @@ def chat_bot_feedback(*, inbox: Inbox, key: str, message_id: int, answered: bool
         .first()
     )
     if message is None:
-        return False
+        return None
     conversation = message.conversation
     if conversation.events.filter(kind="bot", data__action__in=["resolved", "handed_off"]).exists():
-        return False
+        return None
+    if not answered:
+        return _bot_hand_off(inbox=inbox, conversation=conversation, reason="asked_for_person")
     bot_session_end(
         workspace_id=conversation.workspace_id,
         key=f"chat:{conversation.pk}",
-        outcome="resolved" if answered else "handed_off",
-        reason="confirmed" if answered else "asked_for_person",
+        outcome="resolved",
+        reason="confirmed",
     )
-    if answered:
-        conversation_bot_outcome(conversation=conversation, action="resolved")
-    else:
-        conversation_bot_outcome(
-            conversation=conversation, action="handed_off", reason="asked_for_person"
-        )
-        conversation_route(conversation=conversation)
-    return True
+    conversation_bot_outcome(conversation=conversation, action="resolved")
+    return None

@@ -373,3 +373,46 @@ async def test_that_answered_it_solves_the_chat_without_a_person(
     queue = await next_of(visitor, "queue")
     assert queue["position"] == 1
     await visitor.disconnect()
+
+
+async def test_a_hand_off_tells_the_visitor_who_will_reply(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any]
+) -> None:
+    # Given the bot is on and Alice is online with room for a chat,
+    await sync_to_async(accounts.agent_set_availability)(
+        agent=cast.alice, availability="online", source="login", actor=cast.alice
+    )
+    await sync_to_async(chat_configure)(chat_inbox, bot=True)
+    visitor = visitor_socket()
+    await connected(visitor)
+    # when the bot cannot answer, the visitor is told at once, in their language, who replies:
+    conversation_id, bot = await ask_bot(visitor, "Apakah kalian menjual furnitur taman di Bali?")
+    assert bot["handoff"] is True
+    assert "article" not in bot
+    assert "Alice" in bot["text"]
+    assert "akan membalas" in bot["text"]
+    conversation = await Conversation.objects.aget(pk=conversation_id)
+    assert conversation.assignee_id == cast.alice.pk
+    # and the hand-off is one timeline row, not an answer.
+    actions = [
+        e["action"]
+        async for e in conversation.events.filter(kind="bot").values_list("data", flat=True)
+    ]
+    assert actions == ["handed_off"]
+    await visitor.disconnect()
+
+
+async def test_a_visitor_handed_off_while_nobody_is_free_hears_so_and_their_place_in_line(
+    cast: Cast, chat_inbox: Inbox, articles: list[Any]
+) -> None:
+    await sync_to_async(chat_configure)(chat_inbox, bot=True)
+    visitor = visitor_socket()
+    await connected(visitor)
+    _conversation_id, bot = await ask_bot(visitor, "Apakah kalian menjual furnitur taman?")
+    assert bot["handoff"] is True
+    assert "tim kami" in bot["text"]
+    assert (await next_of(visitor, "queue"))["position"] == 1
+    # Every further message gets the queue note again: never silence.
+    await visitor.send_json_to({"type": "message", "client_id": "q2", "text": "Halo?"})
+    assert (await next_of(visitor, "queue"))["position"] == 1
+    await visitor.disconnect()

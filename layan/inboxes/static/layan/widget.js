@@ -255,6 +255,11 @@
   }
   function show(message) {
     if (message.id && state.seen[message.id]) return;
+    // A person has the chat (or was asked for): the bot's answers are no longer to judge.
+    if (message.handoff || message.author === "agent") {
+      state.botDone = true;
+      Array.prototype.forEach.call(log.querySelectorAll(".bot-actions"), function (node) { node.remove(); });
+    }
     var pending = message.client_id && log.querySelector('.msg.pending[data-client-id="' + message.client_id + '"]');
     var node = bubble(message, false);
     if (pending) log.replaceChild(node, pending); else log.appendChild(node);
