@@ -1,54 +1,84 @@
 """Who answers a conversation.
 
 Live chats go to an available agent at once: online (away and offline agents get no new
-chats), active, and under their own concurrent-chat limit, least loaded first, members of the
-inbox's team before anyone else. A chat nobody can take waits in the queue (oldest first) and
-is handed out when an agent comes online or finishes a chat.
+chats), active, and under their own concurrent-chat limit. Among those, agents who write the
+conversation's language come first (a Chinese chat goes to the agent with the Chinese skill),
+then members of the inbox's team, then the least loaded. Only live chats count as load: a chat
+whose visitor has left (a "leave a message" chat, answered by email) is work like an email,
+not a conversation the agent must keep up with. A chat nobody can take waits in the queue
+(oldest first) and is handed out when an agent comes online or finishes a chat.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from layan.accounts.models import User
+from layan.accounts.models import Skill, User
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_assign
 from layan.core.events import Event
+from layan.inboxes.livechat.services import visitors_present
 from layan.inboxes.models import Inbox
 
 # How many waiting chats one drain hands out at most (the next event continues).
 DRAIN_BATCH = 50
 
 
-def chat_agents_available(*, workspace_id: int, team_id: int | None = None) -> list[User]:
-    """Online agents with room for another chat, least loaded first."""
-    agents = (
+def chat_agents_available(
+    *, workspace_id: int, team_id: int | None = None, language: str = ""
+) -> list[User]:
+    """Online agents with room for another live chat: those who write `language` first, then
+    the team's members, then the least loaded."""
+    agents = list(
         User.objects.filter(
-            workspace_id=workspace_id, is_active=True, availability=User.Availability.ONLINE
-        )
-        .annotate(
-            open_chats=Count(
-                "assigned_conversations",
-                filter=Q(
-                    assigned_conversations__inbox__kind=Inbox.Kind.CHAT,
-                    assigned_conversations__status__in=Conversation.OPEN_STATUSES,
-                ),
-            )
-        )
-        .filter(chat_limit__gt=0)
-        .order_by("open_chats", "last_seen_at", "id")
+            workspace_id=workspace_id,
+            is_active=True,
+            availability=User.Availability.ONLINE,
+            chat_limit__gt=0,
+        ).order_by("last_seen_at", "id")
     )
-    available: list[User] = [agent for agent in agents if agent.open_chats < agent.chat_limit]
+    if not agents:
+        return []
+    chats = list(
+        Conversation.objects.filter(
+            assignee__in=agents,
+            inbox__kind=Inbox.Kind.CHAT,
+            status__in=Conversation.OPEN_STATUSES,
+        ).values_list("pk", "assignee_id")
+    )
+    live = visitors_present(conversation_ids=[pk for pk, _agent in chats])
+    load: dict[int, int] = {}
+    for pk, agent_id in chats:
+        if pk in live:
+            load[agent_id] = load.get(agent_id, 0) + 1
+    available = [agent for agent in agents if load.get(agent.pk, 0) < agent.chat_limit]
+    if not available:
+        return []
+    speakers: set[int] = set()
+    if language:
+        speakers = set(
+            User.objects.filter(
+                pk__in=[agent.pk for agent in available],
+                skills__kind=Skill.Kind.LANGUAGE,
+                skills__code=language,
+            ).values_list("pk", flat=True)
+        )
+    members: set[int] = set()
     if team_id is not None:
         members = set(
-            User.objects.filter(teams__id=team_id, workspace_id=workspace_id).values_list(
-                "pk", flat=True
-            )
+            User.objects.filter(
+                Q(teams__id=team_id), pk__in=[agent.pk for agent in available]
+            ).values_list("pk", flat=True)
         )
-        in_team = [agent for agent in available if agent.pk in members]
-        if in_team:
-            return in_team
-    return available
+    # Stable sort: agents equal on every key keep the longest-idle-first order read above.
+    return sorted(
+        available,
+        key=lambda agent: (
+            agent.pk not in speakers,
+            agent.pk not in members,
+            load.get(agent.pk, 0),
+        ),
+    )
 
 
 def conversation_route(*, conversation: Conversation) -> User | None:
@@ -56,7 +86,9 @@ def conversation_route(*, conversation: Conversation) -> User | None:
     if conversation.assignee_id is not None:
         return None
     candidates = chat_agents_available(
-        workspace_id=conversation.workspace_id, team_id=conversation.team_id
+        workspace_id=conversation.workspace_id,
+        team_id=conversation.team_id,
+        language=conversation.language,
     )
     if not candidates:
         return None

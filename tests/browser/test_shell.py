@@ -86,7 +86,9 @@ def test_a_colleagues_availability_changes_live_on_the_desk(cast: Cast, new_page
 
     alice = new_page()
     log_in(alice, "alice@toko-test.example")
-    # Logging in set Alice online; Iris sees it without reloading.
+    expect(alice_on_iris_desk).to_have_attribute("data-availability", "offline")
+    # Alice goes online; Iris sees it without reloading.
+    alice.locator("#my-availability").get_by_role("button", name="Online").click()
     expect(alice_on_iris_desk).to_have_attribute("data-availability", "online")
     alice.locator("#my-availability").get_by_role("button", name="Away").click()
     expect(alice.locator("#my-availability").get_by_role("button", name="Away")).to_have_attribute(

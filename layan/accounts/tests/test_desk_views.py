@@ -34,13 +34,15 @@ def test_the_desk_asks_visitors_to_log_in(cast: Cast) -> None:
     assert response["Location"] == "/desk/login/?next=/desk/"
 
 
-def test_logging_in_with_email_sets_the_agent_online(cast: Cast) -> None:
+def test_logging_in_does_not_make_the_agent_available_for_chats(cast: Cast) -> None:
     client = Client()
     response = client.post(
         "/desk/login/", {"username": " Alice@Toko-Test.example", "password": PASSWORD}
     )
     assert (response.status_code, response["Location"]) == (302, "/desk/")
-    assert User.objects.get(pk=cast.alice.pk).availability == "online"
+    # An admin signing in to change a setting is not handed the chat queue: agents choose
+    # "Online" themselves.
+    assert User.objects.get(pk=cast.alice.pk).availability == "offline"
     page = client.get("/desk/")
     assert "Hello, Alice" in page.content.decode()
 

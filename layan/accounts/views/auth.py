@@ -25,9 +25,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         assert isinstance(user, User)
-        services.agent_set_availability(
-            agent=user, availability=User.Availability.ONLINE, source="login", actor=user
-        )
+        # Logging in does not make an agent available: an admin who signs in to change a
+        # setting must not be handed the chat queue. The agent chooses "Online" in the desk.
         if user.language:
             remember_language(response, user.language)
         return response

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from layan.accounts import services as accounts
-from layan.accounts.models import User
+from layan.accounts.models import Skill, User
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import Changes, conversation_update, next_numbers, reply_send
 from layan.core import events
@@ -42,14 +42,21 @@ def online(*agents: User) -> None:
         )
 
 
-def say(inbox: Inbox, key: str, text: str, client_id: str = "") -> chat.ChatReceived:
-    return chat.chat_receive(
+def say(
+    inbox: Inbox, key: str, text: str, client_id: str = "", present: bool = True
+) -> chat.ChatReceived:
+    """A visitor's message from the widget (`present` False: one left as a message, the
+    visitor gone since)."""
+    received = chat.chat_receive(
         inbox=inbox,
         key=key,
         client_id=client_id or f"c-{abs(hash(text))}",
         text=text,
         meta={"page_url": "https://shop.example/cart"},
     )
+    if present:
+        chat.visitor_present(conversation_ids=[received.conversation_id])
+    return received
 
 
 def test_the_adapter_reads_a_widget_message_and_refuses_broken_ones() -> None:
@@ -394,7 +401,7 @@ def test_a_chat_reply_is_pushed_unsigned_and_emailed_to_a_visitor_who_left(
     cast: Cast, chat_inbox: Inbox, email_inbox: Inbox
 ) -> None:
     mail.outbox = []
-    received = say(chat_inbox, "v-sari", "Can I change my address?")
+    received = say(chat_inbox, "v-sari", "Can I change my address?", present=False)
     chat.visitor_identify(inbox=chat_inbox, key="v-sari", name="Sari", email="sari@example.com")
     conversation = Conversation.objects.get(pk=received.conversation_id)
     # The visitor's widget is closed (nobody present), so the reply also goes by email.
@@ -625,3 +632,35 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
     assert preview.status_code == 200
     assert b'data-workspace="toko-test"' in preview.content
     assert Client().get("/chat/nobody/preview/").status_code == 404
+
+
+def test_a_chat_goes_to_an_agent_who_writes_its_language(cast: Cast, chat_inbox: Inbox) -> None:
+    # Given Alice (no Chinese) has been idle longest and Olga writes Chinese,
+    chinese = Skill.objects.get(workspace=cast.workspace, kind="language", code="zh-hans")
+    cast.olga.skills.add(chinese)
+    online(cast.alice, cast.olga)
+    # a Chinese chat goes to Olga, though Alice would be next by load,
+    received = say(chat_inbox, "v-zh", "我的订单什么时候到？")
+    assert Conversation.objects.get(pk=received.conversation_id).language == "zh-hans"
+    assert Conversation.objects.get(pk=received.conversation_id).assignee_id == cast.olga.pk
+    # and an English one to the least loaded, Alice.
+    received = say(chat_inbox, "v-en", "Where is my order? It has been a week.")
+    assert Conversation.objects.get(pk=received.conversation_id).assignee_id == cast.alice.pk
+
+
+def test_chats_whose_visitor_left_do_not_count_against_the_chat_limit(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    # Given two "leave a message" chats handed to Alice when she came online,
+    User.objects.filter(pk=cast.alice.pk).update(chat_limit=1)
+    left = [say(chat_inbox, f"v-{n}", f"Message {n} for later", present=False) for n in (1, 2)]
+    online(cast.alice)
+    assert {Conversation.objects.get(pk=r.conversation_id).assignee_id for r in left} == {
+        cast.alice.pk
+    }
+    # a live chat still goes to her at once: her one chat slot is for visitors who are there.
+    live = say(chat_inbox, "v-live", "Halo, ada orang?")
+    assert Conversation.objects.get(pk=live.conversation_id).assignee_id == cast.alice.pk
+    # Her next live chat waits: the limit holds for live chats.
+    waiting = say(chat_inbox, "v-next", "Halo?")
+    assert Conversation.objects.get(pk=waiting.conversation_id).assignee_id is None
