@@ -9,9 +9,13 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from layan.accounts.models import ContactChannel, Skill, Team, User, Workspace
+from layan.conversations.models import Conversation
 from layan.core.worker import run_tasks_now
+from layan.inboxes.models import Inbox
+from layan.inboxes.services import inbound_ingest
 from layan.sla.models import BusinessHours
 from layan.testing.fixtures import client_for
+from layan.testing.mail import customer_email
 from layan.testing.personas import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +323,25 @@ def test_a_logo_that_is_not_an_image_is_refused(cast: Cast) -> None:
     assert response.status_code == 200
     assert "Upload a PNG, JPEG, WebP or SVG image." in response.content.decode()
     assert not Workspace.objects.get(pk=cast.workspace.pk).logo
+
+
+@pytest.mark.parametrize(
+    ("language", "new_chat", "typing"),
+    [
+        ("en", "New chat #{number}", "{names} typing…"),
+        ("id", "Chat baru #{number}", "{names} sedang mengetik…"),
+        ("zh-hans", "新会话 #{number}", "{names} 正在输入…"),
+    ],
+)
+def test_the_desks_live_notices_are_translated_with_a_placeholder_the_script_fills(
+    cast: Cast, email_inbox: Inbox, language: str, new_chat: str, typing: str
+) -> None:
+    # (Django doubles the % of a msgid given to _() in a template: "New chat #%22" showed.)
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    client = client_for(User.objects.get(pk=cast.alice.pk))
+    inbound_ingest(inbox=email_inbox, payload=customer_email(), source="test")
+    number = Conversation.objects.get().number
+    page = client.get(f"/desk/conversations/{number}/").content.decode()
+    assert f'labelNewChat = "{new_chat}"' in page
+    assert f'labelTyping = "{typing}"' in page
+    assert "%(" not in page

@@ -98,7 +98,7 @@
     link.href = document.body.dataset.chatPath + data.number + "/";
     link.className = "toast";
     link.dataset.newChat = data.number;
-    link.textContent = document.body.dataset.labelNewChat.replace("%(number)s", data.number);
+    link.textContent = document.body.dataset.labelNewChat.replace("{number}", data.number);
     box.appendChild(link);
     setTimeout(function () { link.remove(); }, 15000);
     chime();
@@ -173,9 +173,9 @@
     var typing = others.filter(function (viewer) { return viewer.typing; });
     var names = function (list) { return list.map(function (viewer) { return viewer.name; }).join(", "); };
     if (typing.length) {
-      box.textContent = document.body.dataset.labelTyping.replace("%(names)s", names(typing));
+      box.textContent = document.body.dataset.labelTyping.replace("{names}", names(typing));
     } else if (others.length) {
-      box.textContent = document.body.dataset.labelViewing.replace("%(names)s", names(others));
+      box.textContent = document.body.dataset.labelViewing.replace("{names}", names(others));
     } else {
       box.textContent = "";
     }
