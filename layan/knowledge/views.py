@@ -157,6 +157,12 @@ def feedback(request: HttpRequest, article_id: int) -> HttpResponse:
     helpful = request.POST.get("helpful")
     if helpful not in {"yes", "no"}:
         return HttpResponse(status=400)
+    # The vote is about the article in the language it was read in (the page's, which the
+    # form carries), and the thanks speak that language, whatever the language cookie says.
+    language = request.POST.get("language", "")
+    if found.translations.filter(language=language).exists():
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
     services.feedback_record(
         article=found,
         language=translation.get_language(),

@@ -157,6 +157,25 @@ def test_readers_vote_and_the_desk_sees_helpfulness(cast: Cast) -> None:
     assert "<td>1</td><td>1</td>" in report
 
 
+def test_feedback_on_an_english_article_is_english_whatever_the_language_cookie(
+    cast: Cast,
+) -> None:
+    article = publish(cast, en=("Returns", "Within 7 days."), id=("Retur", "Dalam 7 hari."))
+    reader = Client()
+    reader.cookies["django_language"] = "id"
+    english = article.translations.get(language="en")
+    page = reader.get(f"/en/articles/{article.pk}-{english.slug}/").content.decode()
+    assert '<input type="hidden" name="language" value="en">' in page
+    thanks = reader.post(f"/a/{article.pk}/feedback/", {"helpful": "yes", "language": "en"})
+    assert "Thanks" in thanks.content.decode()
+    # A language the article is not written in is ignored (the request's language stands).
+    reader.post(f"/a/{article.pk}/feedback/", {"helpful": "no", "language": "zh-hans"})
+    assert list(ArticleFeedback.objects.values_list("language", flat=True).order_by("id")) == [
+        "en",
+        "id",
+    ]
+
+
 def test_searches_are_logged_with_clicks_and_gaps(cast: Cast) -> None:
     article = publish(cast, en=("Refunds", "How refunds work."))
     visitor = Client()
