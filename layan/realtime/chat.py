@@ -23,6 +23,7 @@ from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.tasks import chat_transcript_task
 from layan.inboxes.livechat.widget import visitor_language, welcome
 from layan.inboxes.models import Inbox
+from layan.inboxes.payloads import MAX_TEXT
 from layan.realtime import groups, push
 from layan.realtime.consumers import JsonConsumer
 
@@ -225,7 +226,13 @@ class VisitorConsumer(JsonConsumer):
 
     async def _message(self, content: dict[str, Any]) -> None:
         client_id = _str(content, "client_id", 64)
-        text = _str(content, "text", 5000).strip()
+        text = _str(content, "text", MAX_TEXT + 1).strip()
+        if len(text) > MAX_TEXT:
+            # Refused whole, never cut: the widget keeps the text for the visitor to split.
+            await self.send_json(
+                {"type": "error", "error": "too_long", "client_id": client_id, "limit": MAX_TEXT}
+            )
+            return
         if not client_id or not text:
             await self.send_json({"type": "error", "error": "empty", "client_id": client_id})
             return

@@ -19,6 +19,7 @@ from layan.conversations.forms import MAX_UPLOAD_BYTES
 from layan.conversations.views import attachment_response
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
+from layan.inboxes.payloads import MAX_TEXT
 from layan.realtime import groups, push
 
 
@@ -79,12 +80,18 @@ def chat_upload(request: HttpRequest, slug: str) -> HttpResponseBase:
             "mb": MAX_UPLOAD_BYTES // (1024 * 1024)
         }
         return _cors(JsonResponse({"error": error}, status=413), request, inbox)
+    text = request.POST.get("text", "")
+    if len(text) > MAX_TEXT:
+        error = _("That message is too long (at most %(count)s characters): please split it.") % {
+            "count": MAX_TEXT
+        }
+        return _cors(JsonResponse({"error": error}, status=400), request, inbox)
     try:
         received = chat.chat_receive(
             inbox=inbox,
             key=key,
             client_id=client_id,
-            text=request.POST.get("text", "")[:5000],
+            text=text,
             meta={"user_agent": request.headers.get("User-Agent", "")[:500]},
             files=[
                 (

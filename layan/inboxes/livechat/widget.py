@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from layan.conversations.forms import MAX_UPLOAD_BYTES
 from layan.inboxes.livechat.services import ChatState, chat_config
 from layan.inboxes.models import Inbox
+from layan.inboxes.payloads import MAX_TEXT
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -70,6 +71,8 @@ def widget_strings() -> dict[str, str]:
         "glad": _("Glad we could help!"),
         "connecting": _("Connecting you with a person…"),
         "contact_intro": _("Nobody is online right now. Leave your email and we'll reply there."),
+        "too_long": _("That message is too long (at most {count} characters): please split it."),
+        "format": _("Your message could not be read. Please try again."),
     }
 
 
@@ -93,6 +96,7 @@ def welcome(
         "online": state.online,
         "reply_by": state.reply_by.isoformat() if state.reply_by else None,
         "max_file_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_text": MAX_TEXT,
         "strings": strings,
         "messages": messages,
     }

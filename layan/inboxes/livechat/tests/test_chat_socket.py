@@ -416,3 +416,22 @@ async def test_a_visitor_handed_off_while_nobody_is_free_hears_so_and_their_plac
     await visitor.send_json_to({"type": "message", "client_id": "q2", "text": "Halo?"})
     assert (await next_of(visitor, "queue"))["position"] == 1
     await visitor.disconnect()
+
+
+async def test_a_message_over_the_limit_is_refused_whole_with_the_limit_never_cut(
+    cast: Cast, chat_inbox: Inbox
+) -> None:
+    visitor = visitor_socket()
+    welcome = await connected(visitor)
+    assert welcome["max_text"] == 5000
+    assert "5000" not in welcome["strings"]["too_long"]
+    assert "{count}" in welcome["strings"]["too_long"]
+    await visitor.send_json_to({"type": "message", "client_id": "long", "text": "x" * 20_000})
+    error = await next_of(visitor, "error")
+    assert error == {"type": "error", "error": "too_long", "client_id": "long", "limit": 5000}
+    assert await Message.objects.acount() == 0
+    # At the limit, the whole text is kept.
+    await visitor.send_json_to({"type": "message", "client_id": "ok", "text": "y" * 5000})
+    ack = await next_of(visitor, "ack")
+    assert len(ack["message"]["text"]) == 5000
+    await visitor.disconnect()

@@ -190,6 +190,11 @@
     event.preventDefault();
     var text = textarea.value.trim();
     if (!text) return;
+    // Refused whole rather than cut: the visitor keeps the text to split it.
+    if (text.length > (state.welcome && state.welcome.max_text || Infinity)) {
+      note(t("too_long", { count: state.welcome.max_text.toLocaleString(state.welcome.language) }), "error");
+      return;
+    }
     textarea.value = "";
     state.typingSent = 0;
     emojiGrid.hidden = true;
@@ -512,8 +517,15 @@
       }
     } else if (frame.type === "transcript") {
       note(t("transcript_sent", { email: frame.email }));
+    } else if (frame.type === "error" && frame.error === "too_long") {
+      state.outbox = state.outbox.filter(function (item) { return item.client_id !== frame.client_id; });
+      save();
+      var refused = log.querySelector('.msg.pending[data-client-id="' + frame.client_id + '"]');
+      if (refused) refused.remove();
+      note(t("too_long", { count: (frame.limit || 0).toLocaleString(state.welcome.language) }), "error");
     } else if (frame.type === "error" && frame.error !== "rate" && frame.error !== "empty") {
-      note(frame.error, "error");
+      // A server's own words (already translated), or a code the widget has words for.
+      note(state.welcome.strings[frame.error] || frame.error, "error");
     }
   }
   setInterval(function () { send({ type: "ping" }); }, 30000);
