@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from layan.conversations.models import Conversation
 
@@ -16,6 +17,18 @@ register = template.Library()
 def status_label(code: str | None) -> str:
     labels = dict(Conversation.Status.choices)
     return str(labels.get(code or "", code or "—"))
+
+
+@register.filter
+def handoff_reason_label(code: str | None) -> str:
+    """Why the answer bot handed a conversation to a person, in the reader's words."""
+    labels = {
+        "asked_for_person": _("the customer asked for a person"),
+        "low_confidence": _("not sure enough of an answer"),
+        "no_content": _("nothing in the help center matched"),
+        "sensitive": _("a sensitive matter"),
+    }
+    return str(labels.get(code or "", _("other reason")))
 
 
 @register.filter

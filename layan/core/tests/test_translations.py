@@ -91,3 +91,12 @@ def test_the_compiled_catalogues_are_the_ones_in_use() -> None:
         assert translation.gettext("Contact us") == "Hubungi kami"
     with translation.override("zh-hans"):
         assert translation.gettext("Contact us") == "联系我们"
+
+
+def test_the_empty_choice_of_a_select_speaks_the_readers_language() -> None:
+    from django.db.models.utils import get_blank_choice_label
+
+    with translation.override("id"):
+        assert str(get_blank_choice_label()) == "- Pilih salah satu -"
+    with translation.override("zh-hans"):
+        assert str(get_blank_choice_label()) == "- 请选择 -"
