@@ -53,6 +53,8 @@ class SupportHoursSummary:
     opens_at: dt.datetime | None
     # "today", "tomorrow", "week" (within six days: show the weekday) or "date".
     opens_when: str
+    # The same for closes_at: an overnight stretch ends tomorrow, not today.
+    closes_when: str
     reply_within_minutes: int
     # The weekly table, in the business's own time zone.
     business_timezone: str
@@ -97,6 +99,7 @@ def support_hours_summary(
         closes_at=closes_at,
         opens_at=opens_at,
         opens_when=_when(opens_at, local_now) if opens_at else "",
+        closes_when=_when(closes_at, local_now) if closes_at else "",
         reply_within_minutes=workspace.reply_within_minutes,
         business_timezone=schedule.timezone,
         week=week,

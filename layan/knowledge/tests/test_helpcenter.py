@@ -9,7 +9,8 @@ import time_machine
 from django.test import Client
 
 from layan.accounts.models import ContactChannel, Workspace
-from layan.testing.personas import Cast
+from layan.sla.hours import Interval
+from layan.testing.personas import Cast, set_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,18 @@ def test_a_visitors_language_choice_is_remembered_without_an_account(cast: Cast)
     assert response.cookies["django_language"]["max-age"] == 365 * 24 * 3600
     assert "<h1>Hubungi kami</h1>" in visitor.get("/contact/").content.decode()
     assert '<html lang="id">' in visitor.get("/").content.decode()
+
+
+def test_overnight_hours_say_they_end_tomorrow(cast: Cast) -> None:
+    # Monday 17:00 -> Tuesday 08:00 (Jakarta), then Tuesday 08:00-12:00: one stretch.
+    set_hours(
+        cast.workspace,
+        [Interval(0, dt.time(17), dt.time(8)), Interval(1, dt.time(8), dt.time(12))],
+    )
+    monday_late = dt.datetime(2026, 11, 30, 15, 25, tzinfo=dt.UTC)  # 22:25 in Jakarta
+    with time_machine.travel(monday_late, tick=False):
+        english = page()
+        indonesian = page(**{"Accept-Language": "id-ID,id;q=0.9"})
+    assert "Open until 12:00 tomorrow." in english
+    assert "today" not in english.split("hours-status")[1].split("</p>")[0]
+    assert "Buka sampai besok pukul 12:00." in indonesian
