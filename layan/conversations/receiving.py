@@ -40,7 +40,7 @@ from layan.conversations.services import (
 )
 from layan.core.rows import column, rows_insert, table
 from layan.customers.models import Customer, Identity
-from layan.customers.services import identity_normalize
+from layan.customers.services import PHONE_KINDS, identity_normalize
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.types import InboundMessage
 
@@ -321,7 +321,11 @@ def messages_continue_open(
     continued: list[tuple[Conversation, Message]] = []
     with connection.cursor() as cursor:
         for inbound, raw in items:
-            address = identity_normalize(kind=inbound.identity_kind, address=inbound.sender_address)
+            address = identity_normalize(
+                kind=inbound.identity_kind,
+                address=inbound.sender_address,
+                workspace=inbox.workspace if inbound.identity_kind in PHONE_KINDS else None,
+            )
             params: list[Any] = [
                 *[preview_of(inbound.text), stamp, stamp, stamp, stamp],
                 *[inbox.workspace_id, inbound.identity_kind, address, inbox.pk],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,25 +13,31 @@ from django.utils.translation import gettext as _
 
 from layan.accounts.models import User, Workspace
 from layan.customers.models import Company, Customer, CustomerMerge, Identity
+from layan.customers.phones import phone_normalize, region_for_timezone
 
 ADDRESS_LENGTH = Identity._meta.get_field("address").max_length
 
 
-def identity_normalize(*, kind: str, address: str) -> str:
+PHONE_KINDS = frozenset({Identity.Kind.PHONE, Identity.Kind.WHATSAPP})
+
+
+def identity_normalize(*, kind: str, address: str, workspace: Workspace | None = None) -> str:
     """The one spelling an identity is stored and looked up under (cut to the column's length:
-    no real address is longer, and a forged one must not keep its message out)."""
+    no real address is longer, and a forged one must not keep its message out). Phone numbers
+    are E.164, read in the workspace's country when written without a country code."""
     address = address.strip()
     if kind == Identity.Kind.EMAIL:
         address = address.lower()
-    elif kind in {Identity.Kind.PHONE, Identity.Kind.WHATSAPP}:
-        address = re.sub(r"[^0-9]", "", address)
+    elif kind in PHONE_KINDS:
+        region = region_for_timezone(workspace.timezone) if workspace is not None else ""
+        address = phone_normalize(address, region=region)
     elif kind in {Identity.Kind.INSTAGRAM, Identity.Kind.TELEGRAM}:
         address = address.lstrip("@").lower()
     return address[:ADDRESS_LENGTH]
 
 
 def customer_find(*, workspace: Workspace, kind: str, address: str) -> Customer | None:
-    normalized = identity_normalize(kind=kind, address=address)
+    normalized = identity_normalize(kind=kind, address=address, workspace=workspace)
     identity = (
         Identity.objects.select_related("customer")
         .filter(workspace=workspace, kind=kind, address=normalized)
@@ -73,7 +78,9 @@ def customers_resolve(*, workspace: Workspace, claims: Sequence[IdentityClaim]) 
     IntegrityError and its caller's transaction rolls back and retries (inbound_process does).
     """
     keys = [
-        (claim.kind, identity_normalize(kind=claim.kind, address=claim.address)) for claim in claims
+        (claim.kind, identity_normalize(kind=kind, address=claim.address, workspace=workspace))
+        for claim in claims
+        for kind in [claim.kind]
     ]
     if any(not address for _kind, address in keys):
         raise ValidationError(_("The sender's address is empty."))
@@ -138,7 +145,7 @@ def _companies_for_emails(*, workspace: Workspace, addresses: list[str]) -> dict
 
 @transaction.atomic
 def identity_add(*, customer: Customer, kind: str, address: str) -> Identity:
-    normalized = identity_normalize(kind=kind, address=address)
+    normalized = identity_normalize(kind=kind, address=address, workspace=customer.workspace)
     if not normalized:
         raise ValidationError(_("Enter an address."))
     owner = customer_find(workspace=customer.workspace, kind=kind, address=normalized)
