@@ -122,8 +122,14 @@ def test_an_event_raised_on_one_process_reaches_a_desk_on_another(pair: Pair) ->
         f"ws://127.0.0.1:{pair.ports[0]}/ws/desk/",
         additional_headers={"Cookie": f"sessionid={iris_session}", "Origin": urls[0]},
     ) as iris_desk:
-        log_in(urls[1], "alice@toko.example")
-        # Logging in on B set Alice online: A's desk hears it through Redis.
+        alice_browser, alice_jar, _session = log_in(urls[1], "alice@toko.example")
+        # Alice goes online on B: A's desk hears it through Redis.
+        token = next(c.value for c in alice_jar if c.name == "csrftoken")
+        url = f"{urls[1]}/desk/availability/"
+        body = urllib.parse.urlencode({"availability": "online", "csrfmiddlewaretoken": token})
+        alice_browser.open(
+            urllib.request.Request(url, data=body.encode(), headers={"Referer": url})
+        )
         event = json.loads(iris_desk.recv(timeout=10))
         with sqlite3.connect(pair.var_dir / "layan.sqlite3") as database:
             (alice_id,) = database.execute(
