@@ -104,7 +104,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock when a transaction starts, so two writers wait on the
         # busy timeout instead of failing with "database is locked" half-way through.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits for another's write lock before "database is locked".
+        "timeout": config.env_int("LAYAN_SQLITE_BUSY_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Tests use a real file (WAL, several connections) rather than a shared in-memory database.

@@ -26,48 +26,57 @@ def sections(body_html: str) -> list[str]:
     return out
 
 
-@transaction.atomic
 def article_passages_index(*, article_id: int) -> int:
-    """Re-embed a published article's questions and sections; drop everything otherwise."""
+    """Re-embed a published article's questions and sections; drop everything otherwise.
+
+    The vectors are computed before the transaction (tens of milliseconds per text, seconds
+    for a long article): on SQLite a write transaction holds the database's only write lock,
+    and mail piped in by `layan email ingest` would wait on it."""
     from layan.knowledge.models import Article
 
-    stale = Passage.objects.filter(article_id=article_id)
-    changed = set(stale.values_list("workspace_id", flat=True).distinct())
-    stale.delete()
-    article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
+    article = (
+        Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
+        .prefetch_related("translations")
+        .first()
+    )
     model = embedder()
-    if article is None or model is None:
+    rows: list[Passage] = []
+    if article is not None and model is not None:
+        for translation in article.translations.all():
+            questions = [translation.title, *translation.question_list]
+            answer_sections = sections(translation.body_html)
+            vectors = [*model.questions(questions)] if questions else []
+            if answer_sections:
+                vectors += [*model.passages(answer_sections)]
+            kinds = [Passage.Kind.QUESTION] * len(questions) + [Passage.Kind.SECTION] * len(
+                answer_sections
+            )
+            for position, (kind, text, vector) in enumerate(
+                zip(kinds, questions + answer_sections, vectors, strict=True)
+            ):
+                rows.append(
+                    Passage(
+                        workspace_id=article.workspace_id,
+                        article_id=article.pk,
+                        language=translation.language,
+                        visibility=article.visibility,
+                        kind=kind,
+                        position=position,
+                        text=text,
+                        vector=to_bytes(vector),
+                    )
+                )
+    with transaction.atomic():
+        stale = Passage.objects.filter(article_id=article_id)
+        changed = set(stale.values_list("workspace_id", flat=True).distinct())
+        stale.delete()
+        # Tasks are idempotent and re-read: an article changed while its vectors were computed
+        # has another index task queued behind this one, which writes the newer text.
+        Passage.objects.bulk_create(rows)
+        if article is not None:
+            changed.add(article.workspace_id)
         for workspace_id in changed:
             passages_changed(workspace_id=workspace_id)
-        return 0
-    rows: list[Passage] = []
-    for translation in article.translations.all():
-        questions = [translation.title, *translation.question_list]
-        answer_sections = sections(translation.body_html)
-        vectors = [*model.questions(questions)] if questions else []
-        if answer_sections:
-            vectors += [*model.passages(answer_sections)]
-        kinds = [Passage.Kind.QUESTION] * len(questions) + [Passage.Kind.SECTION] * len(
-            answer_sections
-        )
-        for position, (kind, text, vector) in enumerate(
-            zip(kinds, questions + answer_sections, vectors, strict=True)
-        ):
-            rows.append(
-                Passage(
-                    workspace_id=article.workspace_id,
-                    article_id=article.pk,
-                    language=translation.language,
-                    visibility=article.visibility,
-                    kind=kind,
-                    position=position,
-                    text=text,
-                    vector=to_bytes(vector),
-                )
-            )
-    Passage.objects.bulk_create(rows)
-    for workspace_id in changed | {article.workspace_id}:
-        passages_changed(workspace_id=workspace_id)
     return len(rows)
 
 
