@@ -225,10 +225,11 @@ def macro_text(request: HttpRequest, number: int, macro_id: int) -> JsonResponse
 
 @agent_required
 def message_source(request: HttpRequest, message_id: int) -> HttpResponse:
-    """The full original: the raw email as received, or the full text of other messages."""
+    """The full original: the raw email as received, or (`?text=1`, and for other messages)
+    the message's whole text."""
     agent = current_agent(request)
     message = access_message(actor=agent, message_id=message_id)
-    if message.raw is not None:
+    if message.raw is not None and not request.GET.get("text"):
         response = HttpResponse(
             bytes(message.raw.payload), content_type="text/plain; charset=utf-8"
         )

@@ -1,8 +1,8 @@
 """Phone numbers in one spelling, E.164 ("+62811111222"), whichever way a person wrote them.
 
-"+62 811 111 222", "0811-111-222" and "62811111222" are one number for a shop in Jakarta: a
-number without its country code is read in the workspace's country, which is the country of
-its time zone (tzdata's zone.tab: Asia/Jakarta -> ID, Asia/Shanghai -> CN).
+"+62 811 111 222" and "0811-111-222" are one number for a shop in Jakarta: a number without
+its country code is read in the workspace's country, which is the country of its time zone
+(tzdata's zone.tab: Asia/Jakarta -> ID, Asia/Shanghai -> CN).
 """
 
 from __future__ import annotations

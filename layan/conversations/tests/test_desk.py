@@ -296,7 +296,7 @@ def test_an_agent_opens_a_conversation_for_a_walk_in_customer(
     )
     conversation = Conversation.objects.get(subject="Walk-in: exchange")
     assert response.status_code == 302
-    assert conversation.customer.identities.get().address == "6281234567890"
+    assert conversation.customer.identities.get().address == "+6281234567890"
     assert conversation.assignee == alice
     assert conversation.messages.get().text == "Wants a bigger size"
 
@@ -399,3 +399,29 @@ def test_a_company_groups_its_people_under_an_account_owner(
     listing = client.get("/desk/settings/companies/")
     assert [(row.name, row.people) for row in listing.context["rows"]] == [("Acme Corp", 1)]
     assert client_for(alice).get("/desk/settings/companies/").status_code == 403
+
+
+def test_a_huge_email_shows_its_beginning_and_the_whole_on_demand(
+    email_inbox: Inbox, alice: User
+) -> None:
+    lines = [f"Line {n}: the same long log line, again and again." for n in range(60_000)]
+    conversation = receive(email_inbox, subject="Logs", text="\n".join(lines))
+    message = conversation.messages.get()
+    assert len(message.text) > 3_000_000
+    client = client_for(alice)
+    page = client.get(f"/desk/conversations/{conversation.number}/thread/").content.decode()
+    assert len(page) < 200_000
+    assert "Line 10:" in page
+    assert "Line 59999:" not in page
+    assert "Show all of it (" in page
+    whole = client.get(f"/desk/messages/{message.pk}/source/?text=1").content.decode()
+    assert whole.rstrip().endswith("Line 59999: the same long log line, again and again.")
+
+
+def test_the_original_link_names_an_email_only_for_email(email_inbox: Inbox, alice: User) -> None:
+    conversation = receive(email_inbox, subject="Halo")
+    User.objects.filter(pk=alice.pk).update(language="zh-hans")
+    page = client_for(User.objects.get(pk=alice.pk)).get(
+        f"/desk/conversations/{conversation.number}/thread/"
+    )
+    assert "原始邮件" in page.content.decode()

@@ -54,7 +54,33 @@ KEPT_HEADERS = (
 )  # fmt: skip
 
 
+# Single-byte charsets that decode any bytes at all: a GBK text labelled with one of them
+# decodes "successfully" into mojibake, so their result is checked for plausibility.
+ANY_BYTES = {"cp1252", "latin-1", "iso-8859-15", "windows-1252"}
+
+
+def _common_hanzi(char: str) -> bool:
+    """One of GB2312's 3,755 level-1 characters: most of any real Chinese text."""
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Chinese written by a person, not bytes of another charset read as GB18030: almost all
+    of its Han characters are common ones (random pairs are mostly rare characters)."""
+    hanzi = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    if len(hanzi) < 2:
+        return False
+    return sum(map(_common_hanzi, hanzi)) >= 0.8 * len(hanzi)
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Text from bytes: the declared charset if it decodes them (and, for one that decodes
+    anything, unless the bytes read as Chinese), UTF-8, GB18030 when the result reads as
+    Chinese (Chinese clients send GBK labelled utf-8 or latin-1), then detection."""
     candidates: list[str] = []
     if declared:
         label = declared.strip().strip('"').lower()
@@ -62,9 +88,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     candidates.append("utf-8")
     for candidate in candidates:
         try:
-            return data.decode(candidate)
+            text = data.decode(candidate)
         except (LookupError, UnicodeDecodeError):
             continue
+        if candidate in ANY_BYTES and any(byte >= 0x80 for byte in data):
+            chinese = _gb18030(data)
+            if chinese is not None and _reads_as_chinese(chinese):
+                return chinese
+        return text
+    chinese = _gb18030(data)
+    if chinese is not None and _reads_as_chinese(chinese):
+        return chinese
     best = charset_normalizer.from_bytes(data).best()
     if best is not None:
         return str(best)
@@ -74,6 +108,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _gb18030(data: bytes) -> str | None:
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
 
 
 def _repair_surrogates(value: str) -> str:
@@ -110,9 +151,19 @@ def _raw_headers(message: Message) -> dict[str, str]:
     return headers
 
 
+# The old style "user@example.com (Full Name)" that list and news gateways still send: the
+# comment is the name (getaddresses reads it, except after an address in angle brackets).
+TRAILING_COMMENT = re.compile(r"\(([^()]+)\)\s*$")
+
+
 def _addresses(raw: str) -> list[tuple[str, str]]:
     pairs = email.utils.getaddresses([raw])
-    return [(decode_header(name), address.strip()) for name, address in pairs if "@" in address]
+    found = [(decode_header(name), address.strip()) for name, address in pairs if "@" in address]
+    if len(found) == 1 and not found[0][0]:
+        comment = TRAILING_COMMENT.search(raw)
+        if comment:
+            found = [(decode_header(comment[1]), found[0][1])]
+    return found
 
 
 def _message_ids(raw: str) -> list[str]:

@@ -147,3 +147,49 @@ def test_forwarded_message_attached_stays_an_attachment() -> None:
 )
 def test_visible_text_in_three_languages(text: str, visible: str) -> None:
     assert visible_text(text) == visible
+
+
+@pytest.mark.parametrize("label", ["utf-8", "iso-8859-1", "us-ascii"])
+def test_a_gbk_body_with_the_wrong_label_is_read_as_chinese(label: str) -> None:
+    text = "您好，我的订单还没有收到，请帮我查一下物流。谢谢！"
+    raw = (
+        b"From: =?utf-8?b?546L5bCP5piO?= <wang@example.cn>\r\n"
+        b"To: support@toko.example\r\nSubject: order\r\nMessage-ID: <gbk-1@example.cn>\r\n"
+        b"Content-Type: text/plain; charset=" + label.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + text.encode("gbk") + b"\r\n"
+    )
+    assert parse_email(raw).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "label"),
+    [
+        ("Grüße aus München, schöne Straße", "latin-1", "utf-8"),
+        ("Café crème brûlée à la française", "cp1252", "iso-8859-1"),
+    ],
+)
+def test_latin_text_is_not_mistaken_for_chinese(text: str, encoding: str, label: str) -> None:
+    raw = (
+        b"From: a@example.com\r\nTo: support@toko.example\r\nSubject: x\r\n"
+        b"Content-Type: text/plain; charset=" + label.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + text.encode(encoding) + b"\r\n"
+    )
+    assert parse_email(raw).text == text
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        b"budi@example.com (Budi Santoso)",
+        b"<budi@example.com> (Budi Santoso)",
+        b"budi@example.com (=?utf-8?q?Budi_Santoso?=)",
+        b"Budi Santoso <budi@example.com>",
+    ],
+)
+def test_old_style_senders_keep_their_name(sender: bytes) -> None:
+    raw = (
+        b"From: " + sender + b"\r\nTo: support@toko.example\r\nSubject: halo\r\n"
+        b"Message-ID: <old-1@example.com>\r\n\r\nHalo\r\n"
+    )
+    message = parse_email(raw)
+    assert (message.sender_address, message.sender_name) == ("budi@example.com", "Budi Santoso")
