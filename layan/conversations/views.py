@@ -21,6 +21,7 @@ from layan.conversations.forms import MAX_UPLOAD_BYTES, ConversationNewForm, Rep
 from layan.conversations.models import Attachment, Conversation, Macro
 from layan.customers.services import customer_resolve
 from layan.inboxes.models import Inbox
+from layan.inboxes.registry import adapter_for, kinds_agents_open
 from layan.inboxes.types import InboundAttachment
 
 
@@ -115,7 +116,7 @@ def _conversation_context(conversation: Conversation, agent: User) -> dict[str, 
         "statuses": Conversation.Status.choices,
         "priorities": Conversation.Priority.choices,
         "tags": ", ".join(tag.name for tag in conversation.tags.all()),
-        "can_send": conversation.inbox.kind in {Inbox.Kind.EMAIL, Inbox.Kind.CHAT},
+        "can_send": adapter_for(conversation.inbox.kind).can_send,
         "is_chat": conversation.inbox.kind == Inbox.Kind.CHAT,
         "visitor": selectors.visitor_details(conversation=conversation)
         if conversation.inbox.kind == Inbox.Kind.CHAT
@@ -282,7 +283,9 @@ def attachment_response(item: Attachment) -> FileResponse:
 @agent_required
 def conversation_new(request: HttpRequest) -> HttpResponse:
     agent = current_agent(request)
-    inboxes = Inbox.objects.filter(workspace_id=agent.workspace_id, is_active=True)
+    inboxes = Inbox.objects.filter(
+        workspace_id=agent.workspace_id, is_active=True, kind__in=kinds_agents_open()
+    )
     form = ConversationNewForm(request.POST or None, inboxes=inboxes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

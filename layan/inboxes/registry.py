@@ -4,7 +4,9 @@ Each adapter lives in its own package (`layan/inboxes/<kind>/`) and provides:
 - `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
 - `validate_config(config: dict) -> dict` (raises ValidationError),
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
-- `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only).
+- `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only),
+- `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
+  by the shop); chats and web forms are started by customers only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class DeliveryError(Exception):
 class Adapter(Protocol):
     kind: str
     can_send: bool
+    agent_opens: bool
 
     def parse_inbound(self, payload: bytes) -> InboundMessage: ...
 
@@ -57,3 +60,7 @@ def adapter_for(kind: str) -> Adapter:
         return adapters()[kind]
     except KeyError:
         raise LookupError(f"no channel adapter for inbox kind {kind!r}") from None
+
+
+def kinds_agents_open() -> list[str]:
+    return [kind for kind, adapter in adapters().items() if adapter.agent_opens]

@@ -425,3 +425,31 @@ def test_the_original_link_names_an_email_only_for_email(email_inbox: Inbox, ali
         f"/desk/conversations/{conversation.number}/thread/"
     )
     assert "原始邮件" in page.content.decode()
+
+
+def test_a_conversation_is_opened_only_in_channels_an_agent_can_start(
+    email_inbox: Inbox, alice: User
+) -> None:
+    workspace = email_inbox.workspace
+    Inbox.objects.create(workspace=workspace, kind="phone", name="Phone")
+    Inbox.objects.create(workspace=workspace, kind="chat", name="Website chat")
+    form = client_for(alice).get("/desk/conversations/new/").context["form"]
+    assert sorted(inbox.name for inbox in form.fields["inbox"].queryset) == [
+        "Phone",
+        "Support email",
+    ]
+
+
+def test_a_contact_form_conversation_offers_a_reply_that_is_sent(alice: User) -> None:
+    from layan.inboxes.services import inbox_create
+
+    webform = inbox_create(workspace=alice.workspace, kind="webform", name="Contact form")
+    phone = inbox_create(workspace=alice.workspace, kind="phone", name="Phone")
+    customer = customer_resolve(workspace=alice.workspace, kind="email", address="c@example.com")
+    client = client_for(alice)
+    for inbox, label in [(webform, "Reply to customer"), (phone, "Log a reply")]:
+        conversation = services.conversation_open_for_customer(
+            inbox=inbox, customer=customer, agent=alice, subject="Hi", text="Hello", send=False
+        )
+        page = client.get(f"/desk/conversations/{conversation.number}/").content.decode()
+        assert label in page

@@ -87,6 +87,8 @@ class EmailConfig:
 class EmailAdapter:
     kind = "email"
     can_send = True
+    # An agent may open a conversation here (a call or walk-in logged, an email started).
+    agent_opens = True
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         return parse_email(payload)

@@ -95,6 +95,8 @@ def origin_allowed(config: ChatConfig, origin: str) -> bool:
 class ChatAdapter:
     kind = "chat"
     can_send = True
+    # Only the customer starts a conversation here.
+    agent_opens = False
     # Replies are pushed to the open widget at once (no queue hop), and not signed: the widget
     # shows who wrote each message.
     instant = True

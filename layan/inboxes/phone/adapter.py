@@ -14,6 +14,8 @@ from layan.inboxes.types import InboundMessage
 class PhoneAdapter:
     kind = "phone"
     can_send = False
+    # An agent may open a conversation here (a call or walk-in logged, an email started).
+    agent_opens = True
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         raise ValueError("Phone inboxes receive nothing by machine: agents log calls.")

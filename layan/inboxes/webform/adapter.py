@@ -26,6 +26,8 @@ from layan.inboxes.types import InboundMessage
 class WebformAdapter:
     kind = "webform"
     can_send = True
+    # Only the customer starts a conversation here.
+    agent_opens = False
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         data = json_object(payload, what="a form")
