@@ -114,8 +114,21 @@ class InboxForm(forms.Form):
         "smtp_security", "smtp_username", "smtp_password", "reply_token_address",
     )  # fmt: skip
 
+    # Each kind shows its own settings only (a chat inbox has no IMAP server).
+    KIND_FIELDS = {
+        Inbox.Kind.EMAIL: ("address", *CONFIG_FIELDS),
+        Inbox.Kind.CHAT: (
+            "chat_allowed_origins", "chat_prechat", "chat_bot", "chat_transcript", "chat_greeting",
+        ),
+    }  # fmt: skip
+
     def __init__(
-        self, *args: Any, workspace: Workspace, inbox: Inbox | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        workspace: Workspace,
+        inbox: Inbox | None = None,
+        kind: str = "",
+        **kwargs: Any,
     ) -> None:
         if inbox is not None:
             initial = {
@@ -140,6 +153,13 @@ class InboxForm(forms.Form):
         self.fields["team"].queryset = Team.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         if inbox is not None:
             self.fields["kind"].disabled = True
+        self.inbox_kind = inbox.kind if inbox is not None else kind
+        if self.inbox_kind:
+            self.fields["kind"].initial = self.inbox_kind
+            self.fields["kind"].widget = forms.HiddenInput()
+            own = set(self.KIND_FIELDS.get(self.inbox_kind, ()))
+            for name in {name for fields in self.KIND_FIELDS.values() for name in fields} - own:
+                del self.fields[name]
 
     def config(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -37,7 +37,17 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
         if inbox_id is not None
         else None
     )
-    form = InboxForm(request.POST or None, workspace=agent.workspace, inbox=inbox)
+    kind = (
+        inbox.kind if inbox is not None else request.POST.get("kind") or request.GET.get("kind", "")
+    )
+    if kind not in Inbox.Kind.values:
+        # A new inbox: first its kind, which decides the settings it has.
+        return render(
+            request,
+            "inboxes/inbox_form.html",
+            {"section": "inboxes", "kinds": Inbox.Kind.choices, "inbox": None},
+        )
+    form = InboxForm(request.POST or None, workspace=agent.workspace, inbox=inbox, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -46,7 +56,7 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
                     workspace=agent.workspace,
                     kind=data["kind"],
                     name=data["name"],
-                    address=data["address"],
+                    address=data.get("address", ""),
                     config=form.config(),
                     team=data["team"],
                 )
@@ -54,7 +64,7 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
                 services.inbox_update(
                     inbox=inbox,
                     name=data["name"],
-                    address=data["address"],
+                    address=data.get("address", ""),
                     config=form.config(),
                     team=data["team"],
                     is_active=data["is_active"],

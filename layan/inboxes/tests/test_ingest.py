@@ -18,7 +18,9 @@ from layan.customers.models import Customer, Identity
 from layan.inboxes import services
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.testing.concurrency import all_at_once
+from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email, without_acknowledgements
+from layan.testing.personas import Cast
 
 CORPUS = Path(__file__).parent / "corpus"
 pytestmark = pytest.mark.django_db
@@ -430,3 +432,33 @@ def test_smtp_failures_retry_with_backoff_then_fail(email_inbox: Inbox, alice: U
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.FAILED
     assert conversation.events.filter(kind=ConversationEvent.Kind.DELIVERY_FAILED).exists()
+
+
+def test_each_kind_of_inbox_shows_its_own_settings_only(cast: Cast) -> None:
+    from layan.inboxes.services import inbox_create
+
+    client = client_for(cast.iris)
+    chooser = client.get("/desk/settings/inboxes/new/").content.decode()
+    assert 'href="?kind=chat"' in chooser
+    assert "imap_host" not in chooser
+    chat = inbox_create(workspace=cast.workspace, kind="chat", name="Website chat")
+    webform = inbox_create(workspace=cast.workspace, kind="webform", name="Contact form")
+    email = inbox_create(
+        workspace=cast.workspace, kind="email", name="Email", address="help@toko-test.example"
+    )
+    pages = {
+        inbox.kind: client.get(f"/desk/settings/inboxes/{inbox.pk}/").content.decode()
+        for inbox in (chat, webform, email)
+    }
+    assert "imap_host" not in pages["chat"]
+    assert 'name="chat_bot"' in pages["chat"]
+    assert "imap_host" not in pages["webform"]
+    assert "smtp_host" not in pages["webform"]
+    assert 'name="chat_bot"' not in pages["webform"]
+    assert 'name="imap_host"' in pages["email"]
+    assert 'name="chat_bot"' not in pages["email"]
+    # A new chat inbox is made from its own form.
+    response = client.post(
+        "/desk/settings/inboxes/new/?kind=chat", {"kind": "chat", "name": "Second chat"}
+    )
+    assert response.status_code == 302

@@ -594,17 +594,13 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
     from layan.testing.fixtures import client_for
 
     iris = client_for(cast.iris)
-    email_defaults = {
-        "imap_port": "993", "imap_security": "ssl", "imap_folder": "INBOX",
-        "poll_seconds": "60", "smtp_port": "587", "smtp_security": "starttls",
-    }  # fmt: skip
     response = iris.post(
         "/desk/settings/inboxes/new/",
         {
             "kind": "chat", "name": "Website chat", "is_active": "on",
             "chat_allowed_origins": "https://Toko.example/\nhttp://127.0.0.1:8001",
             "chat_prechat": "required", "chat_greeting": "Halo! Ada yang bisa dibantu?",
-            "chat_transcript": "on", **email_defaults,
+            "chat_transcript": "on",
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -624,7 +620,7 @@ def test_an_admin_sets_up_the_chat_and_gets_the_code_to_embed(cast: Cast) -> Non
         f"/desk/settings/inboxes/{inbox.pk}/",
         {
             "name": "Website chat", "is_active": "on", "chat_allowed_origins": "toko.example",
-            "chat_prechat": "off", **email_defaults,
+            "chat_prechat": "off",
         },
     )  # fmt: skip
     assert "is not a web address" in response.content.decode()
