@@ -115,7 +115,7 @@ class InboxForm(forms.Form):
     )  # fmt: skip
 
     # Each kind shows its own settings only (a chat inbox has no IMAP server).
-    KIND_FIELDS = {
+    KIND_FIELDS: dict[str, tuple[str, ...]] = {
         Inbox.Kind.EMAIL: ("address", *CONFIG_FIELDS),
         Inbox.Kind.CHAT: (
             "chat_allowed_origins", "chat_prechat", "chat_bot", "chat_transcript", "chat_greeting",
