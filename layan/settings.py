@@ -146,6 +146,8 @@ if not LANGUAGES:
     raise config.ConfigError("LAYAN_LANGUAGES names none of: en, id, zh-hans")
 LANGUAGE_CODE = LANGUAGES[0][0]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Where a language's number or date formats differ from Django's (layan/formats/<lang>/).
+FORMAT_MODULE_PATH = ["layan.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -55,7 +55,8 @@ def test_an_emailed_request_is_acknowledged_once_with_hours_and_the_reply_time(
     body = str(ack.body)
     assert f"Its number is #{conversation.number}" in body
     # Closed for the weekend: Monday 09:00 plus the two-hour promise.
-    assert "will reply by Monday 23 November, 11:00" in body
+    assert "will reply by Monday, Nov. 23, 2026, 11:00 (Jakarta time)" in body
+    assert "Our support hours (Jakarta time):" in body
     assert "Monday: 09:00–17:00" in body
     assert f"[ref:{conversation.reply_token}]" in body
     assert conversation.events.filter(kind="acknowledged").count() == 1

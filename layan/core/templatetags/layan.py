@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils.translation import ngettext
+
+from layan.core import moments
 
 register = template.Library()
 
@@ -24,3 +28,15 @@ def duration_words(minutes: int | None) -> str:
 def get_item(mapping: dict[str, str] | None, key: str) -> str:
     """`{{ urls|get_item:code }}`: a dictionary lookup with a variable key ('' when absent)."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def moment(value: dt.datetime | None) -> str:
+    """A date and time the reader's way, with the time zone named: the reply-by promise."""
+    return moments.moment(value) if value else ""
+
+
+@register.filter
+def zone_name(value: str | None = None) -> str:
+    """A time zone as the reader names it ("China time" / 北京时间, "Jakarta time" / WIB)."""
+    return moments.zone_name(value or None)

@@ -34,6 +34,7 @@ from django.utils.translation import override
 from layan.accounts.models import User
 from layan.conversations.models import Attachment, Conversation, Message
 from layan.core.events import Event, publish
+from layan.core.text import sentences
 from layan.customers.models import Customer, Identity
 from layan.customers.services import customer_find, customer_merge, customer_resolve, identity_add
 from layan.inboxes.livechat.adapter import ChatConfig, origin_allowed
@@ -585,7 +586,7 @@ def _bot_hand_off(
                 "I've passed your question to our team: they are away now and will reply "
                 "as soon as they are back."
             )
-        text = f"{opening} {follow}"
+        text = sentences(opening, follow)
     reply = bot_reply_add(
         conversation=conversation,
         text=text,

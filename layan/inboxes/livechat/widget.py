@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from layan.conversations.forms import MAX_UPLOAD_BYTES
+from layan.core.text import sentence_gap
 from layan.inboxes.livechat.services import ChatState, chat_config
 from layan.inboxes.models import Inbox
 from layan.inboxes.payloads import MAX_TEXT
@@ -73,6 +74,8 @@ def widget_strings() -> dict[str, str]:
         "contact_intro": _("Nobody is online right now. Leave your email and we'll reply there."),
         "too_long": _("That message is too long (at most {count} characters): please split it."),
         "format": _("Your message could not be read. Please try again."),
+        # Between two sentences the widget joins: a space, none in Chinese.
+        "sentence_gap": sentence_gap(),
     }
 
 

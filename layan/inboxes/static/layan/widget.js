@@ -54,6 +54,11 @@
     Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
     return text;
   }
+  // Between two sentences: a space, none in Chinese (the server says which).
+  function gap() {
+    var value = state.welcome && state.welcome.strings.sentence_gap;
+    return typeof value === "string" ? value : " ";
+  }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -436,7 +441,7 @@
   }
   function when(iso) {
     try {
-      return new Date(iso).toLocaleString(state.welcome.language === "zh-hans" ? "zh-CN" : state.welcome.language, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      return new Date(iso).toLocaleString(state.welcome.language === "zh-hans" ? "zh-CN" : state.welcome.language, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
     } catch (e) { return iso; }
   }
   transcriptButton.addEventListener("click", function () {
@@ -490,7 +495,7 @@
       save();
       show(frame.message);
       if (state.left && !state.online && state.welcome.reply_by) {
-        note(t("left") + " " + t("reply_by", { time: when(state.welcome.reply_by) }));
+        note(t("left") + gap() + t("reply_by", { time: when(state.welcome.reply_by) }));
         state.left = false;
       }
     } else if (frame.type === "message" || frame.type === "history") {
@@ -505,7 +510,7 @@
     } else if (frame.type === "queue") {
       var old = log.querySelector(".note.queue");
       if (old) old.remove();
-      var text = t("queue", { position: frame.position }) + " " +
+      var text = t("queue", { position: frame.position }) + gap() +
         (frame.wait_minutes ? t("wait", { minutes: frame.wait_minutes }) : t("wait_unknown"));
       if (state.online) {
         note(text, "queue");
