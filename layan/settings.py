@@ -20,6 +20,8 @@ SECRET_KEY = config.secret_key(VAR_DIR)
 DEBUG = config.env_bool("LAYAN_DEBUG", False)
 ALLOWED_HOSTS = config.env_list("LAYAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.env_list("LAYAN_CSRF_TRUSTED_ORIGINS", [])
+# The public address for absolute links (emails, the bot's article links). `layan run` and
+# `layan serve` set it to the address they were started on when it is not configured.
 BASE_URL = config.env_str("LAYAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SECURE = config.env_bool("LAYAN_SECURE", False)
 SESSION_COOKIE_SECURE = SECURE

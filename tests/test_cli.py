@@ -117,6 +117,8 @@ def test_layan_run_serves_pages_websockets_and_background_work_in_one_process(
         time.sleep(0.2)
     assert written, "the worker inside `layan run` did not send the reset email"
     assert "To: iris@toko.example" in written
+    # Its link leads to this server, on the port it was started on (no LAYAN_BASE_URL set).
+    assert running.url + "/desk/password-reset/" in written
     # Log in, then the same process speaks websockets to the logged-in desk.
     page = post_form(
         browser,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from layan.config import base_url_default
 from layan.core.management.commands.serve import SERVER_OPTIONS
 from layan.core.worker import BackgroundThreads
 
@@ -25,9 +26,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo:
             call_command("demo", verbosity=options["verbosity"])
+        base = base_url_default(host, port)
         background = BackgroundThreads()
         background.start()
-        base = f"http://{host}:{port}"
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"\nLayan is running (database: {engine})\n"

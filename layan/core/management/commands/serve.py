@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from layan.config import base_url_default
+
 # What `layan serve` and `layan run` share.
 SERVER_OPTIONS: dict[str, Any] = {
     "lifespan": "off",
@@ -38,6 +40,7 @@ class Command(BaseCommand):
                 "warning: several processes without LAYAN_REDIS_URL do not share websocket "
                 "events; set it for live updates across processes"
             )
+        base_url_default(host, port)
         call_command("collectstatic", interactive=False, verbosity=0)
         uvicorn.run(
             "layan.asgi:application",
