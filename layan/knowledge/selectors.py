@@ -169,17 +169,16 @@ def search_articles(
     that only shares a brand name ("DANA"). Within a language, by BM25."""
     visibility = ("public", "internal") if include_internal else ("public",)
     others = [code for code in workspace.languages if code != language]
-    hits: list[engine.Hit] = []
-    # Words as typed first; only when nothing matches, forgive typos.
-    for correct_typos in (False, True):
-        hits = []
+
+    def gather(correct_typos: bool) -> list[engine.Hit]:
+        found: list[engine.Hit] = []
         for code in [language, *others]:
             # Other languages are looked at when the reader's has too few articles or none
             # with the whole query (only then could another come first).
-            if len(hits) >= limit and max(hit.matched for hit in hits) == 1:
+            if len(found) >= limit and max(hit.matched for hit in found) == 1:
                 break
             # Each language on its own: one collection's BM25 scores must not cut another's.
-            hits += engine.search(
+            found += engine.search(
                 workspace_id=workspace.pk,
                 query=query,
                 languages=[code],
@@ -187,8 +186,16 @@ def search_articles(
                 limit=limit,
                 correct_typos=correct_typos,
             )
-        if hits:
-            break
+        return found
+
+    # Words as typed first. When no article has the whole query, a word may be misspelt
+    # ("berapa lama pengirman"): forgive typos too, and keep whichever covers more of it.
+    hits = gather(correct_typos=False)
+    covered = max((hit.matched for hit in hits), default=0.0)
+    if covered < 1:
+        corrected = gather(correct_typos=True)
+        if max((hit.matched for hit in corrected), default=0.0) > covered:
+            hits = corrected
     # Each language's best share of the query orders the languages (BM25 scores of different
     # collections are not comparable); the reader's language goes first among equals.
     best: dict[str, float] = {}

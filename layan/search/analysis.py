@@ -84,6 +84,46 @@ def _words(run: str, language: str) -> Iterator[str]:
     yield from replacement or (run,)
 
 
+# Chinese question words and particles: in a short help center every article that asks
+# "怎么…?" shares them, so "怎么退货" matched every article and "怎么付款" put "运费怎么计算" first.
+# The ranking weighs them lightly and lists no article that has only them (search.engine).
+CHINESE_QUERY_NOISE = frozenset(
+    {
+        "怎么",
+        "怎样",
+        "怎么样",
+        "如何",
+        "什么",
+        "为什么",
+        "哪些",
+        "哪个",
+        "哪里",
+        "哪儿",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "的",
+        "了",
+        "我",
+        "我的",
+        "你",
+        "你们",
+        "您",
+        "请问",
+        "一下",
+        "是",
+        "要",
+        "想",
+        "能",
+        "可以",
+        "该",
+        "应该",
+    }
+)
+
+
 def analyze(text: str, language: str, *, query: bool = False) -> list[str]:
     """Terms of `text`, written in `language` ("en", "id", "zh-hans"), in order.
 

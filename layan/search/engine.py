@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Avg, Count, QuerySet, Sum
 
-from layan.search.analysis import HAN_CHARACTER, analyze
+from layan.search.analysis import CHINESE_QUERY_NOISE, HAN_CHARACTER, analyze, stem
 from layan.search.models import Document, Posting, Term
 
 # Field weights: a word in the title says more about the document than one in the body.
@@ -207,10 +207,17 @@ def _bm25(
     stand_ins -= set(frequencies)
     dfs = dict(frequencies)
 
+    # Question words weigh a quarter, and only alongside a content word (see below), unless
+    # the query has nothing else.
+    noise = {term for term in terms if term in CHINESE_QUERY_NOISE}
+    if noise == set(terms):
+        noise = set()
+
     def idf(term: str) -> float:
         """The term's IDF weight in the query (a word no document has weighs the most)."""
         df = dfs.get(term, 0)
-        return terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5))
+        weight = terms[term] * math.log(1 + (total - df + 0.5) / (df + 0.5))
+        return weight * NOISE_WEIGHT if term in noise else weight
 
     # What the whole query weighs: its words, less the characters that only stood in for a
     # word that was found. A document's share of it is `Hit.matched`.
@@ -241,12 +248,20 @@ def _bm25(
         params.append(scope["category_id"])
     cases = " ".join("WHEN %s THEN %s" for _ in weights)
     table = connection.ops.quote_name(Posting._meta.db_table)
+    # A document that has only question words ("怎么") is not an answer.
+    content_terms = [term for term, _weight in weights if term not in noise]
+    having = (
+        f"HAVING SUM(CASE WHEN term IN ({', '.join(['%s'] * len(content_terms))}) "
+        "THEN 1 ELSE 0 END) > 0 "
+        if noise and content_terms
+        else ""
+    )
     sql = (
         f"SELECT document_id, SUM(CASE term {cases} ELSE 0.0 END * "  # noqa: S608
         f"(weight * {K1 + 1!r}) / (weight + {K1!r} * ({1 - B!r} + %s * length))) AS score, "
         f"SUM(CASE term {cases} ELSE 0.0 END) AS had "
         f"FROM {table} WHERE term IN ({', '.join(['%s'] * len(weights))}) AND {filters} "
-        "GROUP BY document_id ORDER BY score DESC, document_id LIMIT %s"
+        f"GROUP BY document_id {having}ORDER BY score DESC, document_id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -257,6 +272,7 @@ def _bm25(
                 *(value for pair in weights for value in pair),
                 *(term for term, _ in weights),
                 *params,
+                *(content_terms if having else []),
                 limit,
             ],
         )
@@ -305,6 +321,8 @@ def _frequencies(collection: dict[str, Any], terms: list[str]) -> dict[str, int]
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# How much a Chinese question word ("怎么", "吗") counts against a content word.
+NOISE_WEIGHT = 0.25
 
 
 def _one_edit(word: str) -> set[str]:
@@ -325,7 +343,12 @@ def _corrections(scope: dict[str, Any], missing: list[str]) -> dict[str, tuple[s
     for term in missing:
         if len(term) < 4 or not (term.isascii() and term.isalpha()):
             continue
-        candidates = _frequencies(scope, sorted(_one_edit(term)))
+        variants = _one_edit(term)
+        if scope.get("language") == "id":
+            # Indonesian terms are roots (pengiriman -> kirim): a misspelt word ("pengirman")
+            # stays unstemmed, and its root is one edit away in the word, not in the term.
+            variants |= {stem(variant, "id") for variant in variants}
+        candidates = _frequencies(scope, sorted(variants))
         found = min(candidates.items(), key=lambda item: (-item[1], item[0]), default=None)
         if found:
             corrections[term] = found
