@@ -10,9 +10,8 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else ["layan", *argv])
     command = args[1] if len(args) > 1 else "help"
-    # The embedded default is for trying Layan out and developing it: debug pages on.
-    if command == "run":
-        os.environ.setdefault("LAYAN_DEBUG", "1")
+    # Debug pages only when asked for (LAYAN_DEBUG=1): someone trying Layan out with `layan
+    # run` meets the same translated error pages as its users.
     # Production serving never shows debug pages, whatever the environment says.
     if command == "serve":
         os.environ["LAYAN_DEBUG"] = "0"

@@ -105,5 +105,10 @@ def test_the_faq_filters_as_you_type(shipping: Article, new_page: Callable[..., 
     page.get_by_label("Filter questions").fill("bali")
     expect(page.locator("details[data-faq-entry]:visible")).to_have_count(1)
     expect(page.get_by_text("Answer to: Do you ship to Bali?")).to_be_visible()
+    # Words no question has: the page says so, instead of going blank.
+    page.get_by_label("Filter questions").fill("zzz furniture")
+    expect(page.locator("details[data-faq-entry]:visible")).to_have_count(0)
+    expect(page.get_by_text("No question here matches these words.")).to_be_visible()
     page.get_by_label("Filter questions").fill("")
     expect(page.locator("details[data-faq-entry]:visible")).to_have_count(3)
+    expect(page.get_by_text("No question here matches these words.")).to_be_hidden()

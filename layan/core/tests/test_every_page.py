@@ -81,3 +81,28 @@ def test_no_page_answers_nonsense_with_a_server_error(
             if status >= 500:
                 errors.append(f"POST {path}: {status}")
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("language", "not_found", "not_allowed"),
+    [
+        ("en", "Page not found", "Not allowed"),
+        ("id", "Halaman tidak ditemukan", "Tidak diizinkan"),
+        ("zh-hans", "页面不存在", "无权访问"),
+    ],
+)
+def test_missing_and_forbidden_pages_are_the_shops_in_the_readers_language(
+    cast: Cast, language: str, not_found: str, not_allowed: str
+) -> None:
+    visitor = Client(HTTP_ACCEPT_LANGUAGE=language)
+    missing = visitor.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert not_found in missing.content.decode()
+    assert cast.workspace.name in missing.content.decode()
+    from layan.accounts.models import User
+
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    agent = client_for(User.objects.get(pk=cast.alice.pk))
+    forbidden = agent.get("/desk/settings/workspace/")
+    assert forbidden.status_code == 403
+    assert not_allowed in forbidden.content.decode()

@@ -241,8 +241,10 @@
   function bindFaqFilter() {
     var input = document.querySelector("[data-faq-filter]");
     if (!input) return;
+    var none = document.querySelector("[data-faq-none]");
     input.addEventListener("input", function () {
       var words = input.value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+      var total = 0;
       document.querySelectorAll("[data-faq-group]").forEach(function (group) {
         var shown = 0;
         group.querySelectorAll("[data-faq-entry]").forEach(function (entry) {
@@ -253,7 +255,10 @@
           if (match && words.length) entry.open = true;
         });
         group.hidden = shown === 0;
+        total += shown;
       });
+      // Nothing matches: say so (and offer search and contact) instead of an empty page.
+      if (none) none.hidden = total > 0;
     });
   }
 
