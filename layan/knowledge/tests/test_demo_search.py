@@ -44,3 +44,15 @@ def test_indonesian_typos_are_forgiven_like_english_ones(shop: Workspace) -> Non
     assert titles(shop, "berapa lama pengirman", "id")[:1] == ["Kapan pesanan saya sampai?"]
     assert titles(shop, "pengembalin dana", "id")[:1] == ["Berapa lama pengembalian dana?"]
     assert titles(shop, "shiping cost", "en")[:1] == ["How much does shipping cost?"]
+
+
+def test_the_shipping_page_says_same_day_in_words(shop: Workspace) -> None:
+    from django.test import Client
+
+    for language, same_day in [("en", "Same day"), ("id", "Hari yang sama"), ("zh-hans", "当日达")]:
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/shipping-returns/").content.decode()
+        assert same_day in page
+        assert "0 days" not in page
+        assert "0 hari" not in page
+        assert "0 天" not in page
+        assert " 0 " not in page.split("<main>")[1].split("</main>")[0]
