@@ -26,9 +26,19 @@ def layan(request: HttpRequest) -> dict[str, Any]:
 
         return bool(workspace) and ShippingPolicy.objects.filter(workspace=workspace).exists()
 
+    @cache
+    def has_chat() -> bool:
+        from layan.inboxes.models import Inbox
+
+        return (
+            bool(workspace)
+            and Inbox.objects.filter(workspace=workspace, kind="chat", is_active=True).exists()
+        )
+
     context: dict[str, Any] = {
         "workspace": workspace,
         "has_shipping_policy": has_shipping_policy,
+        "has_chat": has_chat,
         "timezone_cookie": TIMEZONE_COOKIE,
         "support_hours": support_hours,
     }

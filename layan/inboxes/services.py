@@ -36,6 +36,7 @@ from layan.conversations.receiving import (
 )
 from layan.conversations.services import timeline_add
 from layan.core.events import Event, publish
+from layan.core.page_cache import public_pages_changed
 from layan.core.rows import column, rows_insert, table
 from layan.customers.services import IdentityClaim, customers_resolve
 from layan.inboxes import registry
@@ -81,6 +82,8 @@ def inbox_create(
     inbox.full_clean()
     inbox.save()
     inbox_schedule_poll(inbox=inbox)
+    # The help center offers the chat on its pages when there is a chat inbox.
+    public_pages_changed(workspace)
     return inbox
 
 
@@ -102,6 +105,7 @@ def inbox_update(
     inbox.full_clean()
     inbox.save()
     inbox_schedule_poll(inbox=inbox)
+    public_pages_changed(inbox.workspace_id)
     return inbox
 
 

@@ -100,7 +100,8 @@ def test_a_colleagues_availability_changes_live_on_the_desk(cast: Cast, new_page
 
 def test_the_help_center_fits_a_phone_screen(cast: Cast, new_page: NewPage) -> None:
     page = new_page(viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True)
-    for path in ["/", "/contact/", "/search/?q=ongkir"]:
+    long_query = "pengirimanbarangkeluarjawa" * 12
+    for path in ["/", "/contact/", "/search/?q=ongkir", f"/search/?q={long_query}", "/faq/"]:
         page.goto(path)
         overflow = page.evaluate(
             "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
@@ -108,6 +109,12 @@ def test_the_help_center_fits_a_phone_screen(cast: Cast, new_page: NewPage) -> N
         assert overflow <= 0, f"{path} scrolls sideways on a phone"
         expect(page.get_by_role("searchbox")).to_be_visible()
         expect(page.get_by_role("link", name="Hubungi kami").first).to_be_visible()
+        # The header's brand and the search box keep a margin from the screen's edges.
+        for selector in [".hc-brand", ".hc-search input"]:
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None
+            assert box["x"] >= 8, f"{selector} touches the left edge on {path}"
+            assert box["x"] + box["width"] <= 360 - 8, f"{selector} touches the right edge"
 
 
 def test_an_admin_invites_an_agent_who_sets_a_password_and_logs_in(

@@ -148,3 +148,13 @@ def test_overnight_hours_say_they_end_tomorrow(cast: Cast) -> None:
     assert "Open until 12:00 tomorrow." in english
     assert "today" not in english.split("hours-status")[1].split("</p>")[0]
     assert "Buka sampai besok pukul 12:00." in indonesian
+
+
+def test_the_help_center_offers_the_shops_chat_once_it_has_one(cast: Cast) -> None:
+    from layan.inboxes.services import inbox_create
+
+    assert "widget.js" not in page()
+    inbox_create(workspace=cast.workspace, kind="chat", name="Website chat")
+    # Cached pages are renewed: every page offers the chat.
+    for path in ["/", "/faq/", "/contact/"]:
+        assert f'data-workspace="{cast.workspace.slug}"' in page(path)

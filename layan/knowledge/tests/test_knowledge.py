@@ -304,7 +304,7 @@ def test_the_shipping_policy_is_edited_once_and_read_in_every_language(cast: Cas
     assert iris.post("/desk/knowledge/shipping/", form).status_code == 302
     english = Client().get("/shipping-returns/").content.decode()
     assert "Orders are packed within 1 to 2 working days." in english
-    assert "Orders paid before 14:00 (Asia/Jakarta) are packed the same working day." in english
+    assert "Orders paid before 14:00 (Jakarta time) are packed the same working day." in english
     assert "<td>Regular</td>" in english
     assert "Free on orders over Rp 300,000" in english
     assert "You can return an item within 14 days of delivery." in english
