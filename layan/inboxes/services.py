@@ -300,7 +300,8 @@ def inbound_process_many(
         except Exception as error:
             # The same bytes will fail the same way: kept for an admin to look at and reprocess.
             logger.warning("inbound %s could not be parsed: %s", raw.pk, error)
-            results[raw.pk] = _fail(raw, f"{_('Could not read the message')}: {error}", retry=False)
+            # Recorded in one language for every reader (the failed-messages page translates it).
+            results[raw.pk] = _fail(raw, f"Could not read the message: {error}", retry=False)
             continue
         batch.append((raw, inbound))
     if batch:

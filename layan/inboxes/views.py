@@ -13,6 +13,7 @@ from layan.accounts.access import admin_required, current_agent
 from layan.inboxes import services
 from layan.inboxes.forms import InboxForm
 from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.templatetags.inboxes import inbound_error
 
 
 @admin_required
@@ -111,7 +112,9 @@ def inbound_reprocess(request: HttpRequest, raw_id: int) -> HttpResponse:
         messages.error(request, " ".join(problem.messages))
         return redirect("desk:inbound_failed")
     if result.status == "failed":
-        messages.error(request, _("Still failing: %(reason)s") % {"reason": result.reason})
+        messages.error(
+            request, _("Still failing: %(reason)s") % {"reason": inbound_error(result.reason)}
+        )
     else:
         messages.success(
             request,

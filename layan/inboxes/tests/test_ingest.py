@@ -462,3 +462,20 @@ def test_each_kind_of_inbox_shows_its_own_settings_only(cast: Cast) -> None:
         "/desk/settings/inboxes/new/?kind=chat", {"kind": "chat", "name": "Second chat"}
     )
     assert response.status_code == 302
+
+
+def test_why_a_message_failed_is_shown_in_the_admins_language(cast: Cast) -> None:
+    from layan.inboxes.models import InboundRaw
+    from layan.inboxes.services import inbox_create
+
+    inbox = inbox_create(
+        workspace=cast.workspace, kind="email", name="Email", address="help@toko-test.example"
+    )
+    result = services.inbound_ingest(
+        inbox=inbox, payload=b"Subject: no sender\r\n\r\nHi\r\n", source="test"
+    )
+    assert result.status == "failed"
+    assert InboundRaw.objects.get(pk=result.raw_id).error.startswith("Could not read the message")
+    User.objects.filter(pk=cast.iris.pk).update(language="id")
+    page = client_for(User.objects.get(pk=cast.iris.pk)).get("/desk/settings/inboxes/failed/")
+    assert "Pesan tidak dapat dibaca: Tidak ada alamat pengirim (From)." in page.content.decode()
