@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import ngettext
 
-from layan.core import moments
+from layan.core import moments, text
 
 register = template.Library()
 
@@ -40,3 +40,9 @@ def moment(value: dt.datetime | None) -> str:
 def zone_name(value: str | None = None) -> str:
     """A time zone as the reader names it ("China time" / 北京时间, "Jakarta time" / WIB)."""
     return moments.zone_name(value or None)
+
+
+@register.simple_tag
+def sentence_gap() -> str:
+    """Between two sentences: a space, none in Chinese ("。明天", not "。 明天")."""
+    return text.sentence_gap()
