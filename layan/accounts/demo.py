@@ -47,9 +47,21 @@ PEOPLE = [
 ]
 
 TEAMS = {
-    "Customer care": "Orders, delivery and returns, in English and Bahasa Indonesia.",
-    "中文客服": "Chinese-speaking customers (中文服务).",
-    "Billing": "Payments, refunds and invoices.",
+    "Customer care": {
+        "en": "Orders, delivery and returns, in English and Bahasa Indonesia.",
+        "id": "Pesanan, pengiriman dan retur, dalam bahasa Inggris dan Indonesia.",
+        "zh-hans": "订单、配送和退货（英语和印尼语）。",
+    },
+    "中文客服": {
+        "en": "Chinese-speaking customers.",
+        "id": "Pelanggan berbahasa Tionghoa.",
+        "zh-hans": "中文客户服务。",
+    },
+    "Billing": {
+        "en": "Payments, refunds and invoices.",
+        "id": "Pembayaran, pengembalian dana dan faktur.",
+        "zh-hans": "付款、退款和发票。",
+    },
 }
 
 TOPICS = {"shipping": "Shipping", "returns": "Returns", "payments": "Payments"}
@@ -62,19 +74,65 @@ WEEK = (
 )
 
 HOLIDAYS = [
-    (dt.date(2026, 12, 25), "Hari Raya Natal"),
-    (dt.date(2027, 1, 1), "Tahun Baru Masehi"),
-    (dt.date(2027, 2, 6), "Tahun Baru Imlek"),
-    (dt.date(2027, 8, 17), "Hari Kemerdekaan RI"),
+    (dt.date(2026, 12, 25), {"en": "Christmas Day", "id": "Hari Raya Natal", "zh-hans": "圣诞节"}),
+    (dt.date(2027, 1, 1), {"en": "New Year's Day", "id": "Tahun Baru Masehi", "zh-hans": "元旦"}),
+    (
+        dt.date(2027, 2, 6),
+        {"en": "Chinese New Year", "id": "Tahun Baru Imlek", "zh-hans": "春节"},
+    ),
+    (
+        dt.date(2027, 8, 17),
+        {"en": "Independence Day", "id": "Hari Kemerdekaan RI", "zh-hans": "印尼独立日"},
+    ),
 ]
 
 CHANNELS = [
-    ("email", "support@toko.example", "We answer every email, usually the same day."),
-    ("whatsapp", "+62 812 3456 7890", "Chat with us on WhatsApp · Chat lewat WhatsApp"),
-    ("phone", "+62 21 5550 1234", "Call us during support hours · 营业时间内欢迎来电"),
-    ("telegram", "@tokolayan", ""),
-    ("instagram", "@tokolayan", "DM us on Instagram"),
-    ("address", "Jl. Kemang Raya No. 8, Jakarta Selatan 12730", "Walk-in pick-up and returns"),
+    (
+        "email",
+        "support@toko.example",
+        {
+            "en": "We answer every email, usually the same day.",
+            "id": "Kami membalas setiap email, biasanya di hari yang sama.",
+            "zh-hans": "每封邮件我们都会回复，通常当天回复。",
+        },
+    ),
+    (
+        "whatsapp",
+        "+62 812 3456 7890",
+        {
+            "en": "Chat with us on WhatsApp.",
+            "id": "Chat dengan kami lewat WhatsApp.",
+            "zh-hans": "通过 WhatsApp 联系我们。",
+        },
+    ),
+    (
+        "phone",
+        "+62 21 5550 1234",
+        {
+            "en": "Call us during support hours.",
+            "id": "Telepon kami pada jam layanan.",
+            "zh-hans": "营业时间内欢迎来电。",
+        },
+    ),
+    ("telegram", "@tokolayan", {}),
+    (
+        "instagram",
+        "@tokolayan",
+        {
+            "en": "Send us a DM on Instagram.",
+            "id": "Kirim DM ke Instagram kami.",
+            "zh-hans": "在 Instagram 上给我们发私信。",
+        },
+    ),
+    (
+        "address",
+        "Jl. Kemang Raya No. 8, Jakarta Selatan 12730",
+        {
+            "en": "Walk-in pick-up and returns.",
+            "id": "Ambil pesanan dan retur langsung di toko.",
+            "zh-hans": "可到店自取和退货。",
+        },
+    ),
 ]
 
 
@@ -110,26 +168,26 @@ def load_hours(workspace: Workspace) -> None:
             )
             for day, opens, closes in WEEK
         )
-    for day, name in HOLIDAYS:
-        Holiday.objects.get_or_create(schedule=schedule, date=day, defaults={"name": name})
+    for day, names in HOLIDAYS:
+        Holiday.objects.get_or_create(schedule=schedule, date=day, defaults={"names": names})
 
 
 def load_channels(workspace: Workspace) -> None:
-    for position, (kind, value, note) in enumerate(CHANNELS):
+    for position, (kind, value, notes) in enumerate(CHANNELS):
         ContactChannel.objects.get_or_create(
             workspace=workspace,
             kind=kind,
             value=value,
-            defaults={"note": note, "position": position},
+            defaults={"notes": notes, "position": position},
         )
 
 
 def load_people(workspace: Workspace) -> None:
     teams = {
         name: Team.objects.get_or_create(
-            workspace=workspace, name=name, defaults={"description": description}
+            workspace=workspace, name=name, defaults={"descriptions": descriptions}
         )[0]
-        for name, description in TEAMS.items()
+        for name, descriptions in TEAMS.items()
     }
     for code, name in TOPICS.items():
         Skill.objects.get_or_create(

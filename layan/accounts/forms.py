@@ -10,6 +10,7 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import ContactChannel, Skill, Team, User, Workspace
+from layan.core.translated import TranslatedFields
 from layan.core.widgets import Textarea
 
 
@@ -65,11 +66,32 @@ class WorkspaceForm(forms.ModelForm[Workspace]):
         return logo
 
 
+class ContactChannelForm(TranslatedFields, forms.ModelForm[ContactChannel]):
+    """One channel: its note for customers in each of the workspace's languages."""
+
+    class Meta:
+        model = ContactChannel
+        fields = ["kind", "value", "position", "is_active"]
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.translated_fields(
+            "note",
+            label=_("Note for customers"),
+            languages=languages,
+            initial_texts=self.instance.notes if self.instance.pk else {},
+        )
+        # The notes come after the value, before position and visibility.
+        order = ["kind", "value", *(f"note_{code}" for code in languages), "position", "is_active"]
+        self.order_fields(order)
+
+    def save(self, commit: bool = True) -> ContactChannel:
+        self.instance.notes = self.translated_value("note")
+        return super().save(commit=commit)
+
+
 ContactChannelFormSet = modelformset_factory(
-    ContactChannel,
-    fields=["kind", "value", "note", "position", "is_active"],
-    extra=2,
-    can_delete=True,
+    ContactChannel, form=ContactChannelForm, extra=2, can_delete=True
 )
 
 
@@ -114,9 +136,8 @@ class AgentEditForm(AgentFormBase):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class TeamForm(forms.Form):
+class TeamForm(TranslatedFields, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
-    description = forms.CharField(label=_("Description"), max_length=255, required=False)
     members = forms.ModelMultipleChoiceField(
         label=_("Members"),
         queryset=User.objects.none(),
@@ -124,11 +145,24 @@ class TeamForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        workspace: Workspace,
+        descriptions: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         members = self.fields["members"]
         assert isinstance(members, forms.ModelMultipleChoiceField)
         members.queryset = User.objects.filter(workspace=workspace, is_active=True)
+        self.translated_fields(
+            "description",
+            label=_("Description"),
+            languages=list(workspace.languages),
+            initial_texts=descriptions,
+        )
+        self.order_fields(["name", *(f"description_{c}" for c in workspace.languages), "members"])
 
 
 class SkillForm(forms.Form):

@@ -242,7 +242,8 @@ class AvailabilityEvent(models.Model):
 class Team(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=80)
-    description = models.CharField(_("description"), max_length=255, blank=True)
+    # {language: text}, as the desk's languages need it.
+    descriptions = models.JSONField(_("description"), default=dict, blank=True)
     members = models.ManyToManyField(User, blank=True, related_name="teams")
 
     class Meta:
@@ -313,7 +314,8 @@ class ContactChannel(models.Model):
         max_length=255,
         help_text=_("Email address, phone number with country code, @handle, or street address."),
     )
-    note = models.CharField(_("note for customers"), max_length=255, blank=True)
+    # {language: text}: the note in each language the help center speaks.
+    notes = models.JSONField(_("note for customers"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("shown"), default=True)
 

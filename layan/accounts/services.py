@@ -224,12 +224,12 @@ def team_save(
     workspace: Workspace,
     team: Team | None,
     name: str,
-    description: str,
+    descriptions: dict[str, str],
     members: Iterable[User],
 ) -> Team:
     team = team or Team(workspace=workspace)
     team.name = name.strip()
-    team.description = description.strip()
+    team.descriptions = {code: text.strip() for code, text in descriptions.items() if text.strip()}
     team.full_clean()
     team.save()
     team.members.set(members)

@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.forms import timezone_choices
+from layan.core.translated import TranslatedFields
 from layan.core.widgets import DateInput, TimeInput
 from layan.sla.models import Weekday
 
@@ -36,9 +37,26 @@ class IntervalForm(OptionalRowForm):
     closes = forms.TimeField(label=_("Closes"), widget=TimeInput(), required=False)
 
 
-class HolidayForm(OptionalRowForm):
+class HolidayForm(TranslatedFields, forms.Form):
+    """A closed day with its name in each of the workspace's languages (one name is enough:
+    readers of another language see it)."""
+
     date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
-    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = (self.initial or {}).get("names") or {}
+        self.translated_fields("name", label=_("Name"), languages=languages, initial_texts=names)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        names = self.translated_value("name")
+        has_date = cleaned.get("date") is not None
+        if (has_date and not names) or (names and not has_date and not self.errors):
+            raise forms.ValidationError(_("Fill in every field of this row, or clear it."))
+        cleaned["names"] = names
+        cleaned["blank"] = not has_date and not names
+        return cleaned
 
 
 IntervalFormSet = formset_factory(IntervalForm, extra=2, can_delete=True)

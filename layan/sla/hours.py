@@ -26,7 +26,8 @@ class Interval:
 class Schedule:
     timezone: str
     intervals: tuple[Interval, ...]
-    holidays: dict[dt.date, str] = field(default_factory=dict)
+    # Closed days and their names ({language: name}); business time only needs the dates.
+    holidays: dict[dt.date, dict[str, str]] = field(default_factory=dict)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -104,9 +105,12 @@ def status_at(schedule: Schedule, now: dt.datetime) -> Status:
 
 def upcoming_holidays(
     schedule: Schedule, today: dt.date, days: int = 60
-) -> list[tuple[dt.date, str]]:
+) -> list[tuple[dt.date, dict[str, str]]]:
     last = today + dt.timedelta(days=days)
-    return sorted((day, name) for day, name in schedule.holidays.items() if today <= day <= last)
+    return sorted(
+        ((day, names) for day, names in schedule.holidays.items() if today <= day <= last),
+        key=lambda item: item[0],
+    )
 
 
 def add_business_time(

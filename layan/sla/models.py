@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace, validate_timezone
+from layan.core.translated import in_language
 
 
 class Weekday(models.IntegerChoices):
@@ -66,7 +67,8 @@ class Holiday(models.Model):
 
     schedule = models.ForeignKey(BusinessHours, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField(_("date"))
-    name = models.CharField(_("name"), max_length=120)
+    # {language: name}: "Hari Raya Natal" for Indonesian readers, "Christmas Day" for English.
+    names = models.JSONField(_("name"), default=dict)
 
     class Meta:
         ordering = ["date"]
@@ -75,4 +77,4 @@ class Holiday(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        return f"{self.date:%Y-%m-%d} {in_language(self.names)}"

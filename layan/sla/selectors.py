@@ -20,7 +20,7 @@ def schedule_snapshot(schedule: BusinessHours) -> hours.Schedule:
             hours.Interval(weekday=i.weekday, opens=i.opens, closes=i.closes)
             for i in schedule.intervals.all()
         ),
-        holidays={h.date: h.name for h in schedule.holidays.all()},
+        holidays={h.date: h.names for h in schedule.holidays.all()},
     )
 
 
@@ -59,7 +59,8 @@ class SupportHoursSummary:
     # The weekly table, in the business's own time zone.
     business_timezone: str
     week: list[DayHours]
-    holidays: list[tuple[dt.date, str]]
+    # (date, {language: name})
+    holidays: list[tuple[dt.date, dict[str, str]]]
 
 
 def _when(moment: dt.datetime, now: dt.datetime) -> str:

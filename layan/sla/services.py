@@ -18,7 +18,7 @@ def business_hours_set(
     schedule: BusinessHours,
     timezone_name: str,
     intervals: Iterable[hours.Interval],
-    holidays: Iterable[tuple[dt.date, str]],
+    holidays: Iterable[tuple[dt.date, dict[str, str]]],
 ) -> BusinessHours:
     """Replace the weekly intervals and holidays of a schedule in one go."""
     schedule.timezone = timezone_name
@@ -31,7 +31,7 @@ def business_hours_set(
     )
     schedule.holidays.all().delete()
     Holiday.objects.bulk_create(
-        Holiday(schedule=schedule, date=day, name=name) for day, name in holidays
+        Holiday(schedule=schedule, date=day, names=names) for day, names in holidays
     )
     public_pages_changed(schedule.workspace_id)
     return schedule

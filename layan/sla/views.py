@@ -31,7 +31,8 @@ def hours_settings(request: HttpRequest) -> HttpResponse:
     holidays = HolidayFormSet(
         data,
         prefix="holidays",
-        initial=[{"date": h.date, "name": h.name} for h in schedule.holidays.all()],
+        initial=[{"date": h.date, "names": h.names} for h in schedule.holidays.all()],
+        form_kwargs={"languages": list(schedule.workspace.languages)},
     )
     if (
         request.method == "POST"
@@ -46,7 +47,7 @@ def hours_settings(request: HttpRequest) -> HttpResponse:
                 hours.Interval(weekday=d["weekday"], opens=d["opens"], closes=d["closes"])
                 for d in kept_rows(intervals)
             ],
-            holidays=[(d["date"], d["name"]) for d in kept_rows(holidays)],
+            holidays=[(d["date"], d["names"]) for d in kept_rows(holidays)],
         )
         messages.success(request, _("Support hours saved."))
         return redirect("desk:settings_hours")

@@ -44,7 +44,7 @@ def make_workspace(
 def set_hours(
     workspace: Workspace,
     intervals: list[hours.Interval],
-    holidays: list[tuple[dt.date, str]] | None = None,
+    holidays: list[tuple[dt.date, dict[str, str]]] | None = None,
     timezone_name: str | None = None,
 ) -> None:
     schedule = BusinessHours.objects.get(workspace=workspace, is_default=True)

@@ -161,7 +161,8 @@ def test_iris_sets_support_hours_with_a_lunch_break_and_a_holiday(cast: Cast) ->
         "holidays-TOTAL_FORMS": "1",
         "holidays-INITIAL_FORMS": "0",
         "holidays-0-date": "2027-08-17",
-        "holidays-0-name": "Hari Kemerdekaan",
+        "holidays-0-name_id": "Hari Kemerdekaan",
+        "holidays-0-name_en": "Independence Day",
     }
     response = client_for(cast.iris).post("/desk/settings/hours/", data)
     assert response.status_code == 302
@@ -170,8 +171,8 @@ def test_iris_sets_support_hours_with_a_lunch_break_and_a_holiday(cast: Cast) ->
         (0, dt.time(8), dt.time(12)),
         (0, dt.time(13), dt.time(17)),
     ]
-    assert [(h.date, h.name) for h in schedule.holidays.all()] == [
-        (dt.date(2027, 8, 17), "Hari Kemerdekaan")
+    assert [(h.date, h.names) for h in schedule.holidays.all()] == [
+        (dt.date(2027, 8, 17), {"id": "Hari Kemerdekaan", "en": "Independence Day"})
     ]
 
 
@@ -228,10 +229,19 @@ def test_teams_are_created_edited_and_deleted(cast: Cast) -> None:
     iris = client_for(cast.iris)
     iris.post(
         "/desk/settings/teams/new/",
-        {"name": "Returns", "description": "Retur barang", "members": [cast.olga.pk]},
+        {
+            "name": "Returns",
+            "description_id": "Retur barang",
+            "description_en": "Items sent back",
+            "members": [cast.olga.pk],
+        },
     )
     team = Team.objects.get(name="Returns")
     assert list(team.members.all()) == [cast.olga]
+    assert team.descriptions == {"id": "Retur barang", "en": "Items sent back"}
+    # Each reader sees the description in their language.
+    listing = iris.get("/desk/settings/teams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Items sent back" in listing
     duplicate = iris.post("/desk/settings/teams/new/", {"name": "Returns"})
     assert "A team with this name already exists." in duplicate.content.decode()
     iris.post(f"/desk/settings/teams/{team.pk}/", {"name": "Returns", "members": []})

@@ -52,7 +52,11 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
 def channels_settings(request: HttpRequest) -> HttpResponse:
     workspace = current_agent(request).workspace
     queryset = ContactChannel.objects.filter(workspace=workspace)
-    formset = ContactChannelFormSet(request.POST or None, queryset=queryset)
+    formset = ContactChannelFormSet(
+        request.POST or None,
+        queryset=queryset,
+        form_kwargs={"languages": list(workspace.languages)},
+    )
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             for channel in formset.save(commit=False):
@@ -156,19 +160,20 @@ def teams_list(request: HttpRequest) -> HttpResponse:
 def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     actor = current_agent(request)
     team = access_team(actor=actor, team_id=team_id) if team_id else None
-    initial = (
-        {"name": team.name, "description": team.description, "members": team.members.all()}
-        if team
-        else {}
+    initial = {"name": team.name, "members": team.members.all()} if team else {}
+    form = TeamForm(
+        request.POST or None,
+        initial=initial,
+        workspace=actor.workspace,
+        descriptions=team.descriptions if team else None,
     )
-    form = TeamForm(request.POST or None, initial=initial, workspace=actor.workspace)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.team_save(
                 workspace=actor.workspace,
                 team=team,
                 name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
+                descriptions=form.translated_value("description"),
                 members=form.cleaned_data["members"],
             )
         except ValidationError:

@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import ngettext
 
-from layan.core import moments, text
+from layan.core import moments, text, translated
 
 register = template.Library()
 
@@ -46,3 +46,9 @@ def zone_name(value: str | None = None) -> str:
 def sentence_gap() -> str:
     """Between two sentences: a space, none in Chinese ("。明天", not "。 明天")."""
     return text.sentence_gap()
+
+
+@register.filter(name="in_language")
+def in_language_filter(texts: dict[str, str] | None, fallback: str = "") -> str:
+    """`{{ channel.notes|in_language }}`: a text the shop wrote per language, in the reader's."""
+    return translated.in_language(texts, fallback=fallback)

@@ -158,3 +158,28 @@ def test_the_help_center_offers_the_shops_chat_once_it_has_one(cast: Cast) -> No
     # Cached pages are renewed: every page offers the chat.
     for path in ["/", "/faq/", "/contact/"]:
         assert f'data-workspace="{cast.workspace.slug}"' in page(path)
+
+
+def test_channel_notes_and_holiday_names_speak_the_readers_language(cast: Cast) -> None:
+    ContactChannel.objects.create(
+        workspace=cast.workspace,
+        kind="whatsapp",
+        value="+62 812 0000 1111",
+        notes={"en": "Chat with us on WhatsApp.", "id": "Chat dengan kami lewat WhatsApp."},
+    )
+    set_hours(
+        cast.workspace,
+        [Interval(0, dt.time(9), dt.time(17))],
+        holidays=[(dt.date(2026, 12, 25), {"en": "Christmas Day", "id": "Hari Raya Natal"})],
+    )
+    with time_machine.travel(SATURDAY_NOON, tick=False):
+        english = page("/contact/", **{"Accept-Language": "en"})
+        indonesian = page("/contact/", **{"Accept-Language": "id-ID,id;q=0.9"})
+        chinese = page("/contact/", **{"Accept-Language": "zh-CN"})
+    assert "Chat with us on WhatsApp." in english
+    assert "Christmas Day" in english
+    assert "Hari Raya Natal" not in english
+    assert "Chat dengan kami lewat WhatsApp." in indonesian
+    assert "Hari Raya Natal" in indonesian
+    # Not written in Chinese: the workspace's default language stands in.
+    assert "Chat dengan kami lewat WhatsApp." in chinese or "Chat with us" in chinese

@@ -34,7 +34,7 @@ SHOP = Schedule(
         + [Interval(d, T(13), T(17)) for d in range(5)]
         + [Interval(5, T(9), T(14))]
     ),
-    holidays={dt.date(2026, 11, 25): "Hari Guru (demo holiday)"},
+    holidays={dt.date(2026, 11, 25): {"id": "Hari Guru (demo holiday)"}},
 )
 
 
