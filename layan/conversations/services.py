@@ -392,10 +392,12 @@ def conversation_assign(
             .select_related("assignee")
             .get(pk=conversation.pk)
         )
-        _assign(conversation=conversation, assignee=assignee, actor=actor)
+        assigned = _assign(conversation=conversation, assignee=assignee, actor=actor)
         conversation.save(update_fields=["assignee"])
-        # "routed": the system assigned it (routing reacts to agents' changes, not its own).
-        _publish("conversation.updated", conversation, routed=actor is None)
+        # "routed": the system assigned it (routing reacts to agents' changes, not its own);
+        # "assigned": to whom, when that changed (a chat's visitor is told who joined).
+        extra = {"assigned": assignee.pk} if assigned and assignee is not None else {}
+        _publish("conversation.updated", conversation, routed=actor is None, **extra)
     return conversation
 
 
@@ -453,10 +455,11 @@ def conversation_bot_outcome(*, conversation: Conversation, action: str, reason:
         _publish("conversation.updated", conversation)
 
 
-def _assign(*, conversation: Conversation, assignee: User | None, actor: User | None) -> None:
+def _assign(*, conversation: Conversation, assignee: User | None, actor: User | None) -> bool:
+    """Set the assignee with its timeline row; False when it was already so."""
     previous = conversation.assignee
     if (previous.pk if previous else None) == (assignee.pk if assignee else None):
-        return
+        return False
     if assignee is not None and assignee.workspace_id != conversation.workspace_id:
         raise ValidationError(_("That agent is not in this workspace."))
     kind = (
@@ -474,6 +477,7 @@ def _assign(*, conversation: Conversation, assignee: User | None, actor: User | 
         },
     )
     conversation.assignee = assignee
+    return True
 
 
 def _set_status(
@@ -540,8 +544,9 @@ def conversation_update(
                 data={"from": conversation.priority, "to": changes.priority},
             )
             conversation.priority = changes.priority
+        assigned = False
         if changes.assignee is not None or changes.unassign:
-            _assign(conversation=conversation, assignee=changes.assignee, actor=actor)
+            assigned = _assign(conversation=conversation, assignee=changes.assignee, actor=actor)
         if changes.team is not None or changes.no_team:
             team = changes.team
             if team is not None and team.workspace_id != conversation.workspace_id:
@@ -562,7 +567,8 @@ def conversation_update(
         conversation.save()
         if changes.note.strip():
             _note_create(conversation=conversation, agent=actor, text=changes.note.strip())
-        _publish("conversation.updated", conversation)
+        extra = {"assigned": changes.assignee.pk} if assigned and changes.assignee else {}
+        _publish("conversation.updated", conversation, **extra)
     return conversation
 
 

@@ -7,13 +7,14 @@ from collections.abc import Callable, Sequence
 from layan.automations.services import on_conversation_created
 from layan.core.events import Event
 from layan.inboxes.livechat.mail import on_conversation_solved
+from layan.inboxes.livechat.services import on_chat_assigned
 from layan.realtime import push
 from layan.routing.services import on_capacity_change
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "agent.availability_changed": [push.to_workspace_agents, on_capacity_change],
     "conversation.created": [push.to_workspace_agents, on_conversation_created],
-    "conversation.updated": [push.to_workspace_agents, on_capacity_change],
+    "conversation.updated": [push.to_workspace_agents, on_capacity_change, on_chat_assigned],
     "conversation.read": [push.to_conversation_desks],
     "conversation.solved": [on_conversation_solved],
     "message.created": [push.to_workspace_agents],

@@ -259,6 +259,8 @@ class VisitorConsumer(JsonConsumer):
             groups.chat(received.conversation_id),
             {"type": "chat.event", "event": "message", "data": received.message},
         )
+        if received.taken_by:
+            await self.send_json({"type": "agent", "name": received.taken_by})
         if received.waiting:
             reply = await database_sync_to_async(chat.chat_bot_turn)(
                 inbox=self.inbox, message_id=received.message["id"]

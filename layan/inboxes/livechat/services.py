@@ -352,6 +352,9 @@ class ChatReceived:
     conversation_id: int
     # Nobody has the chat yet: the visitor is told where they stand in the queue.
     waiting: bool
+    # The chat began with this message and went straight to this person: the visitor is told
+    # (the "agent" event of the routing is sent before their socket joins the chat's group).
+    taken_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -436,9 +439,38 @@ def chats_receive(*, inbox: Inbox, frames: Sequence[ChatFrame]) -> list[ChatRece
                 message=message_payload(message, with_files=bool(frame.files)),
                 conversation_id=message.conversation_id,
                 waiting=message.conversation.assignee_id is None,
+                taken_by=_taken_by(message.conversation),
             )
         )
     return received
+
+
+def on_chat_assigned(event: Event) -> None:
+    """Event handler: a person took a chat (routing, or an agent): the visitor's widget says
+    who will reply, so a routed chat is never silent."""
+    agent_id = event.payload.get("assigned")
+    if not agent_id:
+        return
+    conversation = (
+        Conversation.objects.filter(pk=event.payload["conversation"], inbox__kind=Inbox.Kind.CHAT)
+        .only("pk")
+        .first()
+    )
+    agent = User.objects.filter(pk=agent_id).only("name").first()
+    if conversation is None or agent is None:
+        return
+    chat_push(conversation_id=conversation.pk, event="agent", data={"name": agent.name})
+
+
+def _taken_by(conversation: Conversation) -> str:
+    """The name of the person routing gave a chat this batch opened ("" otherwise): routing
+    left the agent on the conversation, so this costs no query."""
+    # Checked first: the quick path's conversations are partial rows, and a deferred field
+    # read here would cost a query per message.
+    if not Conversation.assignee.is_cached(conversation):
+        return ""
+    assignee = conversation.assignee
+    return assignee.name if assignee is not None and conversation.message_count <= 1 else ""
 
 
 def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None:

@@ -74,6 +74,7 @@ def widget_strings() -> dict[str, str]:
         "contact_intro": _("Nobody is online right now. Leave your email and we'll reply there."),
         "too_long": _("That message is too long (at most {count} characters): please split it."),
         "format": _("Your message could not be read. Please try again."),
+        "agent_joined": _("{name} has joined the chat."),
         # Between two sentences the widget joins: a space, none in Chinese.
         "sentence_gap": sentence_gap(),
     }

@@ -435,3 +435,17 @@ async def test_a_message_over_the_limit_is_refused_whole_with_the_limit_never_cu
     ack = await next_of(visitor, "ack")
     assert len(ack["message"]["text"]) == 5000
     await visitor.disconnect()
+
+
+async def test_a_visitor_is_told_which_person_took_the_chat(cast: Cast, chat_inbox: Inbox) -> None:
+    # Without the bot, a new chat goes straight to Alice: the visitor hears it at once.
+    await sync_to_async(accounts.agent_set_availability)(
+        agent=cast.alice, availability="online", source="login", actor=cast.alice
+    )
+    visitor = visitor_socket()
+    welcome = await connected(visitor)
+    assert welcome["strings"]["agent_joined"] == "{name} telah bergabung dalam chat."
+    await visitor.send_json_to({"type": "message", "client_id": "c1", "text": "Halo, ada orang?"})
+    joined = await next_of(visitor, "agent")
+    assert joined == {"type": "agent", "name": "Alice Agent"}
+    await visitor.disconnect()

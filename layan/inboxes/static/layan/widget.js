@@ -520,6 +520,11 @@
         form.hidden = false;
         compose.hidden = true;
       }
+    } else if (frame.type === "agent") {
+      // A person took the chat: say who (the queue note is no longer true).
+      var waiting = log.querySelector(".note.queue");
+      if (waiting) waiting.remove();
+      note(t("agent_joined", { name: frame.name }), "agent");
     } else if (frame.type === "transcript") {
       note(t("transcript_sent", { email: frame.email }));
     } else if (frame.type === "error" && frame.error === "too_long") {
