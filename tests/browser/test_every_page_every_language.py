@@ -32,12 +32,13 @@ RAW = re.compile(
     r"%\(\w+\)s|%s\b|\{\{|\}\}|\{%|%\}|\{(?:name|names|number|count|time|minutes|position)\}"
     r"|\bundefined\b|\bNaN\b|\[object Object\]|\b[a-z]+_[a-z_]+\b"
 )
-# What a person reads: the page's text less form fields (their values are the reader's own),
-# and help texts, code and a canned reply's source, which show placeholders on purpose
+# What Layan says to the reader: the page's text less form fields (their values are the
+# reader's own), messages (written by or for a customer, in the customer's language), and help
+# texts, code and a canned reply's source, which show placeholders on purpose
 # ({{ customer.first_name }}).
 READABLE_TEXT = """() => {
   const skip = "input, textarea, select, option, code, pre, .helptext, [data-template-source], "
-    + "script, style, template";
+    + ".message-text, .message-rendered, .preview, script, style, template";
   const clone = document.body.cloneNode(true);
   clone.querySelectorAll(skip).forEach((node) => node.remove());
   clone.querySelectorAll("[hidden]").forEach((node) => node.remove());
