@@ -56,15 +56,21 @@ def zone_name(zone: str | dt.tzinfo | None = None, *, at: dt.datetime | None = N
     return f"{city} ({offset_text})" if "/" in key else offset_text
 
 
+def clock(value: dt.datetime | dt.time) -> str:
+    """A time of day the active language's way: 14:05, or 14.05 in Indonesian."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    # Translators: a time of day as a Django date format ("H:i" = 14:05; Indonesian: "H.i").
+    return formats.time_format(value, pgettext("time of day", "H:i"))
+
+
 def moment(value: dt.datetime, *, with_zone: bool = True) -> str:
     """`value` in the current time zone, written the active language's way."""
     local = timezone.localtime(value)
-    # Translators: a time of day as a Django date format ("H:i" = 14:05; Indonesian: "H.i").
-    clock = formats.date_format(local, pgettext("time of day", "H:i"))
     parts = {
         "weekday": formats.date_format(local, "l"),
         "date": formats.date_format(local, "DATE_FORMAT"),
-        "time": clock,
+        "time": clock(local),
     }
     # Translators: keep the three placeholders; order and punctuation are yours.
     text = _("%(weekday)s, %(date)s, %(time)s") % parts

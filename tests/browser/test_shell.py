@@ -63,7 +63,7 @@ def test_the_footer_shows_support_hours_in_the_visitors_zone_and_language(
     expectations = {
         "en-US": (f"We're closed now. Back {WEEKDAYS['en'][weekday]} at 10:00.", "China time"),
         "id-ID": (
-            f"Kami sedang tutup. Kembali hari {WEEKDAYS['id'][weekday]} pukul 10:00.",
+            f"Kami sedang tutup. Kembali hari {WEEKDAYS['id'][weekday]} pukul 10.00.",
             "waktu Tiongkok",
         ),
         # Chinese sentences follow each other without a space.

@@ -52,3 +52,9 @@ def sentence_gap() -> str:
 def in_language_filter(texts: dict[str, str] | None, fallback: str = "") -> str:
     """`{{ channel.notes|in_language }}`: a text the shop wrote per language, in the reader's."""
     return translated.in_language(texts, fallback=fallback)
+
+
+@register.filter(expects_localtime=True)
+def clock(value: dt.datetime | dt.time | None) -> str:
+    """A time of day the reader's way: 09:00, or 09.00 in Indonesian."""
+    return moments.clock(value) if value is not None else ""

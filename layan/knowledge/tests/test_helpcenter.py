@@ -45,7 +45,7 @@ def test_the_footer_speaks_the_visitors_language(cast: Cast) -> None:
         indonesian = page(**{"Accept-Language": "id-ID,id;q=0.9"})
         chinese = page(**{"Accept-Language": "zh-CN,zh;q=0.9"})
     assert "Kami sedang tutup." in indonesian
-    assert "Kembali hari Senin pukul 09:00." in indonesian
+    assert "Kembali hari Senin pukul 09.00." in indonesian
     assert "我们现在已下班。" in chinese
     assert "星期一 09:00 恢复服务。" in chinese
 
@@ -147,7 +147,7 @@ def test_overnight_hours_say_they_end_tomorrow(cast: Cast) -> None:
         indonesian = page(**{"Accept-Language": "id-ID,id;q=0.9"})
     assert "Open until 12:00 tomorrow." in english
     assert "today" not in english.split("hours-status")[1].split("</p>")[0]
-    assert "Buka sampai besok pukul 12:00." in indonesian
+    assert "Buka sampai besok pukul 12.00." in indonesian
 
 
 def test_the_help_center_offers_the_shops_chat_once_it_has_one(cast: Cast) -> None:
