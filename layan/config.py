@@ -115,28 +115,3 @@ def mailer(url: str) -> dict[str, Any]:
     raise ConfigError(
         f"LAYAN_EMAIL_URL scheme {scheme!r} is not one of console, file, memory, smtp, smtps"
     )
-
-
-def served_url(host: str, port: int) -> str:
-    """The address a server started on `host:port` is reached at, for links in pages, emails
-    and the bot's answers when LAYAN_BASE_URL is not set (a wildcard host means this machine)."""
-    if host in {"", "0.0.0.0"}:  # noqa: S104 (naming the wildcard, not binding to it)
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "[::1]"
-    elif ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
-def base_url_default(host: str, port: int) -> str:
-    """Called by `layan run` and `layan serve` before they serve: without LAYAN_BASE_URL, absolute
-    links use the address the server was started on, in this process and the processes it
-    starts (the environment is inherited). Returns the public address in force."""
-    from django.conf import settings
-
-    configured = os.environ.get("LAYAN_BASE_URL", "").strip()
-    url = configured.rstrip("/") if configured else served_url(host, port)
-    os.environ["LAYAN_BASE_URL"] = url
-    settings.BASE_URL = url
-    return url

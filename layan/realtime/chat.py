@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
+from layan.inboxes.livechat import presence
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.tasks import chat_transcript_task
 from layan.inboxes.livechat.widget import visitor_language, welcome
@@ -98,7 +99,7 @@ class _ChatWriter:
 def _store(inbox: Inbox, frames: list[chat.ChatFrame]) -> list[chat.ChatReceived | chat.ChatError]:
     results = chat.chats_receive(inbox=inbox, frames=frames)
     # Sent from an open widget: its chats have a visitor present (replies are not emailed).
-    chat.visitor_present(
+    presence.visitor_present(
         conversation_ids=sorted(
             {result.conversation_id for result in results if isinstance(result, chat.ChatReceived)}
         )
@@ -170,7 +171,7 @@ class VisitorConsumer(JsonConsumer):
         if returning:
             messages = chat.chat_messages(inbox=self.inbox, key=self.key, after=after)
             open_ids = chat.open_chat_ids(inbox=self.inbox, key=self.key)
-            chat.visitor_present(conversation_ids=open_ids)
+            presence.visitor_present(conversation_ids=open_ids)
         data = welcome(
             inbox=self.inbox, language=self.language, token=token, state=state, messages=messages
         )
@@ -194,7 +195,7 @@ class VisitorConsumer(JsonConsumer):
         for conversation_id in joined:
             await self.channel_layer.group_discard(groups.chat(conversation_id), self.channel_name)
         if joined:
-            await database_sync_to_async(chat.visitor_left)(conversation_ids=joined)
+            await database_sync_to_async(presence.visitor_left)(conversation_ids=joined)
 
     def _limited(self) -> bool:
         now = time.monotonic()
@@ -323,7 +324,9 @@ class VisitorConsumer(JsonConsumer):
 
     async def _ping(self, content: dict[str, Any]) -> None:
         if self.joined:
-            await database_sync_to_async(chat.visitor_present)(conversation_ids=sorted(self.joined))
+            await database_sync_to_async(presence.visitor_present)(
+                conversation_ids=sorted(self.joined)
+            )
         await self.send_json({"type": "pong"})
 
     async def _history(self, content: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from layan.accounts.models import Skill, User
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_assign
 from layan.core.events import Event
-from layan.inboxes.livechat.services import visitors_present
+from layan.inboxes.livechat.presence import visitors_present
 from layan.inboxes.models import Inbox
 
 # How many waiting chats one drain hands out at most (the next event continues).

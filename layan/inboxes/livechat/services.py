@@ -38,6 +38,7 @@ from layan.core.text import sentences
 from layan.customers.models import Customer, Identity
 from layan.customers.services import customer_find, customer_merge, customer_resolve, identity_add
 from layan.inboxes.livechat.adapter import ChatConfig, origin_allowed
+from layan.inboxes.livechat.presence import visitor_is_present
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, push
 from layan.sla import hours
@@ -45,8 +46,6 @@ from layan.sla.selectors import reply_time, support_snapshot_shared
 
 VISITOR_SALT = "layan.chat.visitor"
 FILE_SALT = "layan.chat.file"
-# A widget pings every 30 s; a visitor silent for this long has left (replies then go by email).
-PRESENCE_SECONDS = 75
 # Files one visitor may send per window (the socket's own frames are limited in realtime/chat).
 UPLOADS_PER_WINDOW = 10
 UPLOAD_WINDOW_SECONDS = 600
@@ -198,27 +197,6 @@ def upload_allowed(*, inbox: Inbox, key: str) -> bool:
         # Expired between the two calls: a new window.
         cache.add(counter, 1, UPLOAD_WINDOW_SECONDS)
         return True
-
-
-def visitor_present(*, conversation_ids: list[int]) -> None:
-    """Called on connect and on every ping: this chat has an open widget."""
-    cache.set_many({f"chat.present.{cid}": 1 for cid in conversation_ids}, PRESENCE_SECONDS)
-
-
-def visitor_left(*, conversation_ids: list[int]) -> None:
-    cache.delete_many([f"chat.present.{cid}" for cid in conversation_ids])
-
-
-def visitor_is_present(*, conversation_id: int) -> bool:
-    return bool(cache.get(f"chat.present.{conversation_id}"))
-
-
-def visitors_present(*, conversation_ids: list[int]) -> set[int]:
-    """Of these chats, the ones with an open widget (one cache read for all)."""
-    if not conversation_ids:
-        return set()
-    found = cache.get_many([f"chat.present.{cid}" for cid in conversation_ids])
-    return {int(key.rpartition(".")[2]) for key in found}
 
 
 def agents_online(*, workspace_id: int) -> int:

@@ -23,6 +23,7 @@ from layan.conversations.services import Changes, conversation_update, next_numb
 from layan.core import events
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
+from layan.inboxes.livechat import presence
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.livechat.adapter import ChatAdapter, ChatConfig
 from layan.inboxes.models import InboundRaw, Inbox
@@ -55,7 +56,7 @@ def say(
         meta={"page_url": "https://shop.example/cart"},
     )
     if present:
-        chat.visitor_present(conversation_ids=[received.conversation_id])
+        presence.visitor_present(conversation_ids=[received.conversation_id])
     return received
 
 
@@ -428,7 +429,7 @@ def test_a_chat_reply_is_pushed_unsigned_and_emailed_to_a_visitor_who_left(
     assert conversation.messages.filter(text__startswith="Jalan Melati").exists()
     # A visitor still on the page gets the push only.
     mail.outbox = []
-    chat.visitor_present(conversation_ids=[conversation.pk])
+    presence.visitor_present(conversation_ids=[conversation.pk])
     reply_send(conversation=conversation, agent=cast.alice, text="Done!")
     run_tasks_now()
     assert mail.outbox == []
@@ -479,7 +480,7 @@ def test_a_solved_chat_emails_its_transcript_once_to_a_visitor_with_an_address(
     received = say(chat_inbox, "v-rina", "Bisa tukar ukuran?")
     chat.visitor_identify(inbox=chat_inbox, key="v-rina", name="Rina", email="rina@example.id")
     conversation = Conversation.objects.get(pk=received.conversation_id)
-    chat.visitor_present(conversation_ids=[conversation.pk])  # still on the page
+    presence.visitor_present(conversation_ids=[conversation.pk])  # still on the page
     reply_send(conversation=conversation, agent=cast.alice, text="Bisa, kirim saja ya.")
     run_tasks_now()
     mail.outbox = []
