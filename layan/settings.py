@@ -60,7 +60,13 @@ INSTALLED_APPS = [
     "layan.answerbot",
     "layan.realtime",
     "layan.api",
+    # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
+    "layan.wiring",
 ]
+# What happens after each domain event, and every timer: the wiring layer's two tables, named
+# here so that the ground floor (layan.core) that runs them imports nothing above it.
+LAYAN_EVENT_HANDLERS = "layan.wiring.event_handlers.HANDLERS"
+LAYAN_TIMERS = "layan.wiring.timers.TIMERS"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -92,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "layan.core.context_processors.layan",
+                "layan.wiring.context_processors.layan",
             ],
         },
     },

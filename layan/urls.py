@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("layan.inboxes.webform.urls")),
     path("", include("layan.knowledge.urls")),
     path("", include("layan.automations.urls")),
-    path("desk/", include("layan.accounts.desk_urls")),
+    path("desk/", include("layan.wiring.desk_urls")),
     path("desk/", include("layan.accounts.urls")),
     path("i18n/language/", core_views.language_set, name="language_set"),
     path("support-hours/", core_views.support_hours_footer, name="support_hours"),

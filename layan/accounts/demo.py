@@ -1,4 +1,4 @@
-"""Demo data for accounts and support hours (see layan.core.demo)."""
+"""Demo data for accounts and support hours (see layan.wiring.demo)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Writes for conversations: receive a message, reply, note, assign, status, tags.
 
 Every state change writes a ConversationEvent (the timeline) and publishes a domain event that
-`layan.core.event_handlers` turns into realtime pushes after commit.
+`layan.wiring.event_handlers` turns into realtime pushes after commit.
 """
 
 from __future__ import annotations

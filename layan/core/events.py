@@ -1,16 +1,21 @@
 """Domain events, delivered after the transaction that raised them commits.
 
-Services call `publish(Event(...))`; `layan.core.event_handlers.HANDLERS` is the one table that
-says what happens next (realtime pushes, tasks). No Django signals.
+Services call `publish(Event(...))`; the one table that says what happens next (realtime
+pushes, tasks) is the wiring layer's (`settings.LAYAN_EVENT_HANDLERS`, by default
+`layan.wiring.event_handlers.HANDLERS`): named in settings rather than imported, so that this
+ground floor imports nothing above it. No Django signals.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +32,15 @@ def publish(event: Event) -> None:
     transaction.on_commit(lambda: dispatch(event))
 
 
-def dispatch(event: Event) -> None:
-    from layan.core.event_handlers import HANDLERS
+def handler_table() -> dict[str, Sequence[Callable[[Event], None]]]:
+    table: dict[str, Sequence[Callable[[Event], None]]] = import_string(
+        settings.LAYAN_EVENT_HANDLERS
+    )
+    return table
 
-    for handler in HANDLERS.get(event.name, ()):
+
+def dispatch(event: Event) -> None:
+    for handler in handler_table().get(event.name, ()):
         # One failing handler (say, a realtime push while Redis restarts) must not stop the rest:
         # the state change has already committed.
         try:

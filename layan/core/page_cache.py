@@ -12,7 +12,7 @@ workspace and its `pages_version`, the language, the visitor's time zone, the ho
 - **Support hours stay true**: a page lives at most `MAX_AGE`, and never past the next opening
   or closing time or the visitor's midnight ("back tomorrow at 09:00" must not outlive today).
 - **CSRF**: the page is rendered with a placeholder where each visitor's token goes
-  (`layan.core.context_processors`), replaced on every response with the visitor's own token,
+  (`layan.wiring.context_processors`), replaced on every response with the visitor's own token,
   which also sets the visitor's CSRF cookie as an uncached page would.
 - Agents (signed in), non-GET requests, query strings and anything but a 200 are never cached.
 """

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,12 @@ def fire_due(timer: Timer, *, now: dt.datetime | None = None, batch: int = 100) 
     return fired
 
 
-def fire_all_due(*, now: dt.datetime | None = None) -> int:
-    from layan.core.timer_table import TIMERS
+def timer_table() -> Sequence[Timer]:
+    """The wiring layer's table of timers (`settings.LAYAN_TIMERS`): named, not imported, so
+    that this ground floor imports nothing above it."""
+    timers: Sequence[Timer] = import_string(settings.LAYAN_TIMERS)
+    return timers
 
-    return sum(fire_due(timer, now=now) for timer in TIMERS)
+
+def fire_all_due(*, now: dt.datetime | None = None) -> int:
+    return sum(fire_due(timer, now=now) for timer in timer_table())

@@ -16,9 +16,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from layan.accounts.models import User
-from layan.core import demo
 from layan.core.tests.test_every_page import site_paths
 from layan.core.worker import run_tasks_now
+from layan.wiring import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

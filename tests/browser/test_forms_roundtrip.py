@@ -18,10 +18,10 @@ from playwright.sync_api import Page, expect
 
 from layan.accounts.models import Team, User
 from layan.conversations.models import Conversation, Macro
-from layan.core import demo
 from layan.customers.models import Company, Customer
 from layan.inboxes.models import Inbox
 from layan.knowledge.models import Article
+from layan.wiring import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

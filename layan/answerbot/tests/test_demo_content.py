@@ -16,10 +16,10 @@ from channels.testing import WebsocketCommunicator
 from layan.accounts import services as accounts
 from layan.accounts.models import User
 from layan.asgi import application
-from layan.core import demo
 from layan.core.worker import run_tasks_now
 from layan.knowledge.models import Article
 from layan.testing.demo_questions import QUESTIONS
+from layan.wiring import demo
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from layan.core.management.commands.serve import base_url_default, served_url
+from layan.wiring.management.commands.serve import base_url_default, served_url
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from layan.accounts.models import Workspace
-from layan.core import demo
 from layan.core.worker import run_tasks_now
 from layan.knowledge.selectors import search_articles
+from layan.wiring import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from layan.core.management.commands.serve import SERVER_OPTIONS, base_url_default
 from layan.core.worker import BackgroundThreads
+from layan.wiring.management.commands.serve import SERVER_OPTIONS, base_url_default
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from layan.core import demo
+from layan.wiring import demo
 
 
 class Command(BaseCommand):

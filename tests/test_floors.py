@@ -1,0 +1,110 @@
+"""The house's floors: an app imports only apps on lower floors (docs/architecture.md).
+
+Read from the code's own imports (an AST walk of `layan/`, tests and migrations left out), so
+it cannot drift. Today's upward imports are listed below as debts: a new one fails this test,
+and so does a debt that is paid (take it off the list, so it cannot come back)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "layan"
+
+# Ground floor first. Modules beside the apps (settings, urls, asgi, cli, config) and
+# `wiring` are the top floor; `testing` serves the tests and stands above everything.
+FLOORS = [
+    "core",
+    "realtime",
+    "accounts",
+    "customers",
+    "search",
+    "knowledge",
+    "conversations",
+    "inboxes",
+    "sla",
+    "routing",
+    "answerbot",
+    "api",
+    "automations",
+    "wiring",
+]
+TOP = {"settings", "urls", "asgi", "cli", "config", "wiring"}
+
+# Upward imports that exist today; the layout issue pays them off one by one.
+DEBTS = {
+    ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
+    ("core", "inboxes"): "the worker starts the IMAP IDLE supervisor",
+    ("core", "sla"): "the page cache asks when support opens or closes next",
+    ("realtime", "accounts"): "the desk consumer loads the agent",
+    ("realtime", "conversations"): "the desk consumer checks a conversation's access",
+    ("realtime", "inboxes"): "the chat consumer lives in realtime, not in its channel's app",
+    ("accounts", "sla"): "a new workspace gets its support hours",
+    ("customers", "conversations"): "a merge moves conversations",
+    ("search", "knowledge"): "the reindex command reads articles",
+    ("knowledge", "answerbot"): "an article's reindex embeds its passages",
+    ("knowledge", "inboxes"): "the contact page is the web form's",
+    ("conversations", "answerbot"): "the agent sidebar asks the bot",
+    ("conversations", "inboxes"): "a reply is delivered through the inbox's adapter",
+    ("inboxes", "sla"): "the chat widget shows support hours",
+    ("inboxes", "routing"): "a new chat is routed inside the ingest",
+    ("inboxes", "answerbot"): "the chat and the contact form ask the bot",
+}
+
+
+def _app_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).parts
+    return parts[0].removesuffix(".py")
+
+
+def app_imports() -> dict[tuple[str, str], list[str]]:
+    """(importing app, imported app) -> the files that import so."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT).parts
+        if "tests" in relative or "migrations" in relative:
+            continue
+        source = _app_of(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.startswith("layan."):
+                    target = name.split(".")[1]
+                    if target != source:
+                        found.setdefault((source, target), []).append(str(path.relative_to(ROOT)))
+    return found
+
+
+def floor(app: str) -> int:
+    if app in TOP:
+        return len(FLOORS)
+    if app == "testing":
+        return len(FLOORS) + 1
+    return FLOORS.index(app)
+
+
+def test_every_app_has_a_floor() -> None:
+    apps = {path.name for path in ROOT.iterdir() if (path / "apps.py").exists()}
+    assert apps - set(FLOORS) == set()
+
+
+def test_no_app_imports_one_above_it_beyond_the_listed_debts() -> None:
+    upward = {
+        pair: files for pair, files in app_imports().items() if floor(pair[0]) < floor(pair[1])
+    }
+    new = {pair: files for pair, files in upward.items() if pair not in DEBTS}
+    assert new == {}, "an import runs up a floor (docs/architecture.md, 'Floors')"
+    paid = set(DEBTS) - set(upward)
+    assert paid == set(), "paid off: take these off DEBTS so they cannot come back"
+
+
+def test_the_ground_floor_holds_no_table_of_the_house() -> None:
+    # What ties the apps together lives on the top floor only.
+    for moved in ("event_handlers.py", "timer_table.py", "demo.py", "context_processors.py"):
+        assert not (ROOT / "core" / moved).exists()
+    assert not (ROOT / "core" / "management").exists()
+    assert not (ROOT / "accounts" / "desk_urls.py").exists()
