@@ -43,7 +43,6 @@ DEBTS = {
     ("customers", "conversations"): "a merge moves conversations",
     ("search", "knowledge"): "the reindex command reads articles",
     ("knowledge", "answerbot"): "an article's reindex embeds its passages",
-    ("knowledge", "inboxes"): "the contact page is the web form's",
     ("conversations", "answerbot"): "the agent sidebar asks the bot",
     ("conversations", "inboxes"): "a reply is delivered through the inbox's adapter",
     ("inboxes", "sla"): "the chat widget shows support hours",

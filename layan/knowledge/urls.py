@@ -6,7 +6,6 @@ app_name = "helpcenter"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("contact/", views.contact, name="contact"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("faq/", views.faq, name="faq"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,11 +24,13 @@ def _workspace(request: HttpRequest) -> Workspace | None:
     return workspace_for_request(request)
 
 
-def _not_set_up(request: HttpRequest) -> HttpResponse:
+def not_set_up(request: HttpRequest) -> HttpResponse:
+    """A help-center page before any workspace exists: how to set one up."""
     return render(request, "helpcenter/not_set_up.html", status=503)
 
 
-def _channels(workspace: Workspace) -> list[ContactChannel]:
+def contact_channels(workspace: Workspace) -> list[ContactChannel]:
+    """The ways to reach the shop that its help center lists."""
     return list(ContactChannel.objects.filter(workspace=workspace, is_active=True))
 
 
@@ -38,40 +38,16 @@ def _channels(workspace: Workspace) -> list[ContactChannel]:
 def home(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     language = translation.get_language()
     return render(
         request,
         "helpcenter/home.html",
         {
-            "channels": _channels(workspace),
+            "channels": contact_channels(workspace),
             "categories": selectors.help_center_categories(workspace=workspace, language=language),
             "popular": selectors.popular_articles(workspace=workspace, language=language),
         },
-    )
-
-
-def contact(request: HttpRequest) -> HttpResponse:
-    return contact_page(request)
-
-
-def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -> HttpResponse:
-    """The ways to reach a person, with the contact form when the workspace has a web form."""
-    from layan.inboxes.webform.forms import ContactForm
-    from layan.inboxes.webform.views import webform_inbox
-
-    workspace = _workspace(request)
-    if workspace is None:
-        return _not_set_up(request)
-    has_form = webform_inbox(workspace) is not None
-    return render(
-        request,
-        "helpcenter/contact.html",
-        {
-            "channels": _channels(workspace),
-            "form": (form or ContactForm()) if has_form else None,
-        },
-        status=status,
     )
 
 
@@ -79,7 +55,7 @@ def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     found = get_object_or_404(
         Category.objects.prefetch_related("translations"), workspace=workspace, slug=slug
     )
@@ -104,7 +80,7 @@ def article(request: HttpRequest, language: str, article_id: int, slug: str) -> 
     """One article in one language; the URL's language is the page's language."""
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise Http404
     found = get_object_or_404(
@@ -152,7 +128,7 @@ def article(request: HttpRequest, language: str, article_id: int, slug: str) -> 
 def feedback(request: HttpRequest, article_id: int) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     found = get_object_or_404(selectors.public_articles(workspace=workspace), pk=article_id)
     helpful = request.POST.get("helpful")
     if helpful not in {"yes", "no"}:
@@ -177,7 +153,7 @@ def feedback(request: HttpRequest, article_id: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     language = translation.get_language()
     results = (
@@ -195,7 +171,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "helpcenter/search.html",
-        {"query": query, "results": results, "log": log, "channels": _channels(workspace)},
+        {"query": query, "results": results, "log": log, "channels": contact_channels(workspace)},
     )
 
 
@@ -217,7 +193,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 def faq(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     groups = selectors.faq_groups(workspace=workspace, language=translation.get_language())
     return render(request, "helpcenter/faq.html", {"groups": groups})
 
@@ -226,7 +202,7 @@ def article_by_id(request: HttpRequest, article_id: int) -> HttpResponse:
     """A stable short link (/a/<id>/) that opens the reader's language when it exists."""
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     found = get_object_or_404(selectors.public_articles(workspace=workspace), pk=article_id)
     chosen = selectors.pick_translation(
         list(found.translations.all()), translation.get_language(), workspace.default_language
@@ -254,9 +230,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
                 "updated": max(t.updated_at for t in found.translations.all()) if urls else None,
             }
         )
-    pages = [
-        base + reverse(name) for name in ("helpcenter:home", "helpcenter:faq", "helpcenter:contact")
-    ]
+    pages = [base + reverse(name) for name in ("helpcenter:home", "helpcenter:faq", "contact")]
     pages += [
         base + reverse("helpcenter:category", args=[card.category.slug])
         for card in selectors.help_center_categories(
@@ -275,7 +249,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 def shipping_returns(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
     if workspace is None:
-        return _not_set_up(request)
+        return not_set_up(request)
     policy = ShippingPolicy.objects.filter(workspace=workspace).first()
     if policy is None:
         raise Http404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from layan.core.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbound_ingest
 from layan.inboxes.webform.forms import ContactForm
+from layan.knowledge.views import contact_channels, not_set_up
 from layan.sla.selectors import expected_reply_at
 
 THANKS_SALT = "layan.webform.thanks"
@@ -33,6 +35,27 @@ def webform_inbox(workspace: Workspace) -> Inbox | None:
     )
 
 
+def contact(request: HttpRequest) -> HttpResponse:
+    return contact_page(request)
+
+
+def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -> HttpResponse:
+    """The ways to reach a person, with the contact form when the workspace has a web form."""
+    workspace = workspace_for_request(request)
+    if workspace is None:
+        return not_set_up(request)
+    has_form = webform_inbox(workspace) is not None
+    return render(
+        request,
+        "helpcenter/contact.html",
+        {
+            "channels": contact_channels(workspace),
+            "form": (form or ContactForm()) if has_form else None,
+        },
+        status=status,
+    )
+
+
 def _inbox_or_404(request: HttpRequest) -> Inbox:
     workspace = workspace_for_request(request)
     inbox = webform_inbox(workspace) if workspace else None
@@ -43,8 +66,6 @@ def _inbox_or_404(request: HttpRequest) -> Inbox:
 
 @require_POST
 def contact_send(request: HttpRequest) -> HttpResponse:
-    from layan.knowledge.views import contact_page
-
     inbox = _inbox_or_404(request)
     form = ContactForm(request.POST, request.FILES)
     if not form.is_valid():
