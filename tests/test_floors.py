@@ -34,7 +34,6 @@ TOP = {"settings", "urls", "asgi", "cli", "config", "wiring"}
 # Upward imports that exist today; the layout issue pays them off one by one.
 DEBTS = {
     ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
-    ("core", "inboxes"): "the worker starts the IMAP IDLE supervisor",
     ("core", "sla"): "the page cache asks when support opens or closes next",
     ("realtime", "accounts"): "the desk consumer loads the agent",
     ("realtime", "conversations"): "the desk consumer checks a conversation's access",

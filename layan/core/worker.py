@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -50,24 +51,31 @@ def timer_loop(stop: threading.Event, *, interval: float | None = None) -> None:
     connections.close_all()
 
 
+# A background loop: runs until the event it is given is set.
+Loop = Callable[[threading.Event], None]
+
+
 class BackgroundThreads:
-    """The task worker, the timer loop and the IMAP IDLE supervisor, as daemon threads of the
-    current process."""
+    """The task worker, the timer loop and the loops the wiring layer adds (the IMAP IDLE
+    supervisor), as daemon threads of the current process. A loop is a callable taking the
+    stop event: it returns once the event is set."""
 
-    def __init__(self) -> None:
-        from layan.inboxes.email.idle import Supervisor
-
+    def __init__(
+        self, *, loops: dict[str, Callable[[threading.Event], None]] | None = None
+    ) -> None:
         self.stop_event = threading.Event()
         self.worker = task_worker()
         self.threads = [
-            threading.Thread(
-                target=Supervisor(self.stop_event).run, name="layan-imap-idle", daemon=True
+            *(
+                threading.Thread(target=loop, args=(self.stop_event,), name=name, daemon=True)
+                for name, loop in (loops or {}).items()
             ),
             threading.Thread(target=self._run_worker, name="layan-tasks", daemon=True),
             threading.Thread(
                 target=timer_loop, args=(self.stop_event,), name="layan-timers", daemon=True
             ),
         ]
+        self.names = list(loops or {})
 
     def _run_worker(self) -> None:
         try:
@@ -78,7 +86,7 @@ class BackgroundThreads:
     def start(self) -> None:
         for thread in self.threads:
             thread.start()
-        logger.info("task worker, timer loop and IMAP IDLE supervisor started")
+        logger.info("task worker, timer loop and %s started", ", ".join(self.names) or "no more")
 
     def stop(self, timeout: float = 10) -> None:
         self.worker.running = False

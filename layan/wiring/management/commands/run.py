@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from layan.core.worker import BackgroundThreads
+from layan.wiring.background import background_threads
 from layan.wiring.management.commands.serve import SERVER_OPTIONS, base_url_default
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("demo", verbosity=options["verbosity"])
         base = base_url_default(host, port)
-        background = BackgroundThreads()
+        background = background_threads()
         background.start()
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from layan.core.timers import fire_all_due
-from layan.core.worker import BackgroundThreads, run_tasks_now
+from layan.core.worker import run_tasks_now
+from layan.wiring.background import background_threads
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             run_tasks_now()
             self.stdout.write(f"timers fired: {fired}")
             return
-        background = BackgroundThreads()
+        background = background_threads()
         stopped = threading.Event()
 
         def stop(signum: int, frame: FrameType | None) -> None:
