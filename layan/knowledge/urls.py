@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layan.knowledge import views
+from layan.knowledge.views import helpcenter as views
 
 app_name = "helpcenter"
 

@@ -3,12 +3,12 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
-from layan.conversations import knowledge_views as conversation_knowledge
-from layan.conversations import macro_views
-from layan.conversations import views as conversations
+from layan.conversations.views import inbox as conversations
+from layan.conversations.views import knowledge as conversation_knowledge
+from layan.conversations.views import macros as macro_views
 from layan.customers import views as customers
 from layan.inboxes import views as inboxes
-from layan.knowledge import desk_views as knowledge
+from layan.knowledge.views import desk as knowledge
 from layan.sla import views as sla_views
 
 app_name = "desk"

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from layan.conversations.forms import MAX_UPLOAD_BYTES
-from layan.conversations.views import attachment_response
+from layan.conversations.views.inbox import attachment_response
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
 from layan.inboxes.payloads import MAX_TEXT

@@ -20,7 +20,7 @@ from layan.core.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbound_ingest
 from layan.inboxes.webform.forms import ContactForm
-from layan.knowledge.views import contact_channels, not_set_up
+from layan.knowledge.views.helpcenter import contact_channels, not_set_up
 from layan.sla.selectors import expected_reply_at
 
 THANKS_SALT = "layan.webform.thanks"

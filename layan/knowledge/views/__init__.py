@@ -1,0 +1,1 @@
+"""The help center's public pages (helpcenter) and the desk's Knowledge section (desk)."""
