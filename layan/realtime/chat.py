@@ -256,7 +256,7 @@ class VisitorConsumer(JsonConsumer):
         await self.send_json({"type": "ack", "client_id": client_id, "message": received.message})
         # The visitor's other tabs show it too; this socket skips its own copy (chat_event).
         self.acked.add(received.message["id"])
-        await self.channel_layer.group_send(
+        await self.group_send(
             groups.chat(received.conversation_id),
             {"type": "chat.event", "event": "message", "data": received.message},
         )
@@ -299,14 +299,14 @@ class VisitorConsumer(JsonConsumer):
         and to the visitor's other tabs through the chat's group."""
         await self.send_json({"type": "message", "message": message})
         self.acked.add(message["id"])
-        await self.channel_layer.group_send(
+        await self.group_send(
             groups.chat(message["conversation"]),
             {"type": "chat.event", "event": "message", "data": message},
         )
 
     async def _typing(self, content: dict[str, Any]) -> None:
         for conversation_id in self.joined:
-            await self.channel_layer.group_send(
+            await self.group_send(
                 groups.conversation(conversation_id),
                 {
                     "type": "desk.event",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -18,6 +19,8 @@ from layan.conversations.models import Conversation
 from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
 from layan.realtime import groups, presence, push
+
+logger = logging.getLogger(__name__)
 
 
 class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -53,6 +56,16 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.disconnect(message["code"])
         raise StopConsumer
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        """Fan a frame out to a group. What it carries is stored already and read back by any
+        socket that missed it, so a channel layer that is away (Redis restarting) costs a
+        warning, not this socket: raised here, the exception ended the consumer and dropped
+        the visitor's or agent's connection."""
+        try:
+            await self.channel_layer.group_send(group, message)
+        except Exception as error:
+            logger.warning("group send to %s failed: %s", group, error)
 
     async def send_json(self, content: Any, close: bool = False) -> None:
         # The browser may be gone while a frame is on its way (a closed tab, a dropped
@@ -104,7 +117,7 @@ class DeskConsumer(JsonConsumer):
         elif kind == "typing" and self.watching and content.get("conversation") == self.watching:
             await self._presence(typing=True)
             if self.watching_chat:
-                await self.channel_layer.group_send(
+                await self.group_send(
                     groups.chat(self.watching),
                     {
                         "type": "chat.event",
@@ -155,7 +168,7 @@ class DeskConsumer(JsonConsumer):
             typing=typing,
             leave=leave,
         )
-        await self.channel_layer.group_send(
+        await self.group_send(
             groups.conversation(self.watching),
             {
                 "type": "desk.event",

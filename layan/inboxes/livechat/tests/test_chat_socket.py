@@ -449,3 +449,25 @@ async def test_a_visitor_is_told_which_person_took_the_chat(cast: Cast, chat_inb
     joined = await next_of(visitor, "agent")
     assert joined == {"type": "agent", "name": "Alice Agent"}
     await visitor.disconnect()
+
+
+async def test_a_channel_layer_that_is_away_does_not_drop_the_visitor(
+    cast: Cast, chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+
+    async def away(group: str, message: dict[str, Any]) -> None:
+        raise ConnectionError("Redis is restarting")
+
+    visitor = visitor_socket()
+    await connected(visitor)
+    monkeypatch.setattr(layer, "group_send", away)
+    # The message is stored and acknowledged; the fan-out to other tabs is what fails,
+    await visitor.send_json_to({"type": "message", "client_id": "c1", "text": "Halo?"})
+    assert (await next_of(visitor, "ack"))["message"]["text"] == "Halo?"
+    # and the socket is still open.
+    await visitor.send_json_to({"type": "ping"})
+    assert (await next_of(visitor, "pong"))["type"] == "pong"
+    await visitor.disconnect()
