@@ -40,7 +40,6 @@ DEBTS = {
     ("realtime", "inboxes"): "the chat consumer lives in realtime, not in its channel's app",
     ("accounts", "sla"): "a new workspace gets its support hours",
     ("customers", "conversations"): "a merge moves conversations",
-    ("search", "knowledge"): "the reindex command reads articles",
     ("knowledge", "answerbot"): "an article's reindex embeds its passages",
     ("conversations", "answerbot"): "the agent sidebar asks the bot",
     ("conversations", "inboxes"): "a reply is delivered through the inbox's adapter",

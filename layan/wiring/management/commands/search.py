@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from layan.search.engine import documents_delete
 from layan.search.models import Document
-from layan.search.sources import sources
+from layan.wiring.search_sources import sources
 
 
 class Command(BaseCommand):

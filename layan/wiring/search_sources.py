@@ -1,4 +1,5 @@
-"""What the search index holds, and how to rebuild it: one table, read by `layan search`."""
+"""What the search index holds, and how to rebuild it: one table of the house (it names the
+apps whose content is indexed), read by `layan search reindex`."""
 
 from __future__ import annotations
 
