@@ -7,6 +7,7 @@ gives a form one field per workspace language for such a column.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -24,7 +25,8 @@ def in_language(texts: dict[str, str] | None, language: str = "", fallback: str 
 
 
 def language_names(codes: list[str]) -> list[tuple[str, str]]:
-    names = dict(settings.LANGUAGES)
+    """(code, name) for these codes; every language Layan knows, also one this install hides."""
+    names = dict(settings.ALL_LANGUAGES)
     return [(code, str(names.get(code, code))) for code in codes]
 
 
@@ -42,7 +44,8 @@ class TranslatedFields:
         label: Any,
         languages: list[str],
         initial_texts: dict[str, str] | None = None,
-        max_length: int = 255,
+        max_length: int | None = 255,
+        widget: forms.Widget | None = None,
     ) -> None:
         for code, language_name in language_names(languages):
             self.fields[f"{name}_{code}"] = forms.CharField(
@@ -50,6 +53,7 @@ class TranslatedFields:
                 max_length=max_length,
                 required=False,
                 initial=(initial_texts or {}).get(code, ""),
+                widget=copy.deepcopy(widget) if widget is not None else None,
             )
 
     def translated_value(self, name: str) -> dict[str, str]:

@@ -3,17 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace
+from layan.core.translated import TranslatedFields, language_names
 from layan.core.widgets import DateInput, Textarea, TimeInput
 from layan.knowledge.models import Article, Category, ShippingPolicy
 
 
 def _language_choices(workspace: Workspace) -> list[tuple[str, str]]:
-    names = dict(settings.ALL_LANGUAGES)
-    return [(code, str(names.get(code, code))) for code in workspace.languages]
+    return language_names(list(workspace.languages))
 
 
 class CategoryChoiceMixin(forms.Form):
@@ -88,7 +87,7 @@ class CategoryForm(forms.Form):
         }
 
 
-class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
+class ShippingPolicyForm(TranslatedFields, forms.ModelForm[ShippingPolicy]):
     class Meta:
         model = ShippingPolicy
         fields = [
@@ -106,21 +105,24 @@ class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.languages = _language_choices(workspace)
         policy = self.instance
-        for code, name in self.languages:
-            self.fields[f"address_notes_{code}"] = forms.CharField(
-                label=_("Special addresses (%(language)s)") % {"language": name},
-                required=False,
-                widget=Textarea(attrs={"rows": 2}),
-                initial=(policy.address_notes or {}).get(code, "") if policy.pk else "",
-            )
-            self.fields[f"return_steps_{code}"] = forms.CharField(
-                label=_("How to return an item (%(language)s)") % {"language": name},
-                required=False,
-                widget=Textarea(attrs={"rows": 4}),
-                initial=(policy.return_steps or {}).get(code, "") if policy.pk else "",
-            )
+        languages = list(workspace.languages)
+        self.translated_fields(
+            "address_notes",
+            label=_("Special addresses"),
+            languages=languages,
+            initial_texts=policy.address_notes if policy.pk else {},
+            max_length=None,
+            widget=Textarea(attrs={"rows": 2}),
+        )
+        self.translated_fields(
+            "return_steps",
+            label=_("How to return an item"),
+            languages=languages,
+            initial_texts=policy.return_steps if policy.pk else {},
+            max_length=None,
+            widget=Textarea(attrs={"rows": 4}),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -128,13 +130,6 @@ class ShippingPolicyForm(forms.ModelForm[ShippingPolicy]):
         if low is not None and high is not None and low > high:
             self.add_error("processing_days_max", _("The range ends before it starts."))
         return cleaned
-
-    def texts(self, prefix: str) -> dict[str, str]:
-        return {
-            code: self.cleaned_data[f"{prefix}_{code}"].strip()
-            for code, _name in self.languages
-            if self.cleaned_data[f"{prefix}_{code}"].strip()
-        }
 
 
 class DeliveryOptionForm(forms.Form):

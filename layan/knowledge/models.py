@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Workspace
+from layan.core.translated import in_language
 
 
 class Category(models.Model):
@@ -240,4 +241,4 @@ class DeliveryOption(models.Model):
         return next(iter(self.names.values()), "delivery option")
 
     def name_in(self, language: str, fallback: str) -> str:
-        return str(self.names.get(language) or self.names.get(fallback) or self)
+        return in_language(self.names, language, fallback) or str(self)

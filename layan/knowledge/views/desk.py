@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from layan.accounts.access import admin_required, agent_required, current_agent
 from layan.answerbot.sessions import content_gaps, deflection_report
 from layan.core.sanitize import markdown_to_html
+from layan.core.translated import language_names
 from layan.knowledge import selectors, services
 from layan.knowledge.forms import (
     ArticleNewForm,
@@ -310,7 +311,7 @@ def shipping_policy(request: HttpRequest) -> HttpResponse:
         workspace=workspace, processing_days_min=0, processing_days_max=1
     )
     form = ShippingPolicyForm(request.POST or None, instance=policy, workspace=workspace)
-    languages = form.languages
+    languages = language_names(list(workspace.languages))
     initial = [
         {
             "days_min": option.days_min,
@@ -330,8 +331,8 @@ def shipping_policy(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and options.is_valid():
         services.shipping_policy_save(
             policy=form.save(commit=False),
-            address_notes=form.texts("address_notes"),
-            return_steps=form.texts("return_steps"),
+            address_notes=form.translated_value("address_notes"),
+            return_steps=form.translated_value("return_steps"),
             options=[
                 services.DeliveryOptionData(
                     names=data["names"],
