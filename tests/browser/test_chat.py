@@ -239,6 +239,8 @@ def test_a_visitor_who_asks_for_a_person_is_told_who_will_reply_and_the_bot_step
     answer.get_by_role("button", name="Bicara dengan petugas").click()
     hand_off = visitor.locator("#layan-chat .msg.bot").nth(1)
     expect(hand_off).to_contain_text("Alice Agent dari tim kami akan membalas di sini.")
+    # Named once: no "has joined" note repeats it.
+    expect(visitor.locator("#layan-chat .note.agent")).to_have_count(0)
     # The answer's buttons are gone, also after the page is opened again.
     expect(visitor.locator("#layan-chat .bot-actions")).to_have_count(0)
     visitor.reload()

@@ -159,7 +159,11 @@ def message_payload(message: Message, *, with_files: bool = True) -> dict[str, A
             else {}
         ),
         # The bot passed the chat to a person: its earlier answers are no longer to judge.
-        **({"handoff": True} if author == "bot" and message.headers.get("handoff") else {}),
+        **(
+            {"handoff": True, "agent": message.headers.get("agent", "")}
+            if author == "bot" and message.headers.get("handoff")
+            else {}
+        ),
     }
 
 
@@ -429,15 +433,17 @@ def on_chat_assigned(event: Event) -> None:
     agent_id = event.payload.get("assigned")
     if not agent_id:
         return
-    conversation = (
-        Conversation.objects.filter(pk=event.payload["conversation"], inbox__kind=Inbox.Kind.CHAT)
-        .only("pk")
+    conversation_id = int(event.payload["conversation"])
+    # A chat, still with that person: one query.
+    name = (
+        Conversation.objects.filter(
+            pk=conversation_id, inbox__kind=Inbox.Kind.CHAT, assignee_id=agent_id
+        )
+        .values_list("assignee__name", flat=True)
         .first()
     )
-    agent = User.objects.filter(pk=agent_id).only("name").first()
-    if conversation is None or agent is None:
-        return
-    chat_push(conversation_id=conversation.pk, event="agent", data={"name": agent.name})
+    if name is not None:
+        chat_push(conversation_id=conversation_id, event="agent", data={"name": name})
 
 
 def _taken_by(conversation: Conversation) -> str:
@@ -597,12 +603,13 @@ def _bot_hand_off(
                 "as soon as they are back."
             )
         text = sentences(opening, follow)
-    reply = bot_reply_add(
-        conversation=conversation,
-        text=text,
-        headers={"handoff": reason, **({"answers": answers} if answers else {})},
-        record=False,
-    )
+    headers: dict[str, object] = {"handoff": reason}
+    if answers:
+        headers["answers"] = answers
+    if agent is not None:
+        # Named already: the widget does not announce them again when the routing event comes.
+        headers["agent"] = agent.name
+    reply = bot_reply_add(conversation=conversation, text=text, headers=headers, record=False)
     return message_payload(reply, with_files=False)
 
 

@@ -267,6 +267,14 @@
     if (message.id && state.seen[message.id]) return;
     // A person has the chat (or was asked for): the bot's answers are no longer to judge.
     if (message.handoff || message.author === "agent") {
+      if (message.agent) {
+        // The hand-off names who took the chat: the routing's "joined" note, which may come
+        // first, says nothing more.
+        Array.prototype.forEach.call(log.querySelectorAll(".note.agent"), function (node) {
+          if (node.getAttribute("data-name") === message.agent) node.remove();
+        });
+        state.agentNamed = message.agent;
+      }
       state.botDone = true;
       Array.prototype.forEach.call(log.querySelectorAll(".bot-actions"), function (node) { node.remove(); });
     }
@@ -521,10 +529,15 @@
         compose.hidden = true;
       }
     } else if (frame.type === "agent") {
-      // A person took the chat: say who (the queue note is no longer true).
+      // A person took the chat: say who (the queue note is no longer true), unless the bot's
+      // hand-off has just named them.
       var waiting = log.querySelector(".note.queue");
       if (waiting) waiting.remove();
-      note(t("agent_joined", { name: frame.name }), "agent");
+      if (frame.name !== state.agentNamed) {
+        note(t("agent_joined", { name: frame.name }), "agent");
+        log.lastChild.setAttribute("data-name", frame.name);
+      }
+      state.agentNamed = frame.name;
     } else if (frame.type === "transcript") {
       note(t("transcript_sent", { email: frame.email }));
     } else if (frame.type === "error" && frame.error === "too_long") {
