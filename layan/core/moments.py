@@ -64,8 +64,8 @@ def clock(value: dt.datetime | dt.time) -> str:
     return formats.time_format(value, pgettext("time of day", "H:i"))
 
 
-def moment(value: dt.datetime, *, with_zone: bool = True) -> str:
-    """`value` in the current time zone, written the active language's way."""
+def moment(value: dt.datetime) -> str:
+    """`value` in the current time zone, written the active language's way, its zone named."""
     local = timezone.localtime(value)
     parts = {
         "weekday": formats.date_format(local, "l"),
@@ -74,7 +74,5 @@ def moment(value: dt.datetime, *, with_zone: bool = True) -> str:
     }
     # Translators: keep the three placeholders; order and punctuation are yours.
     text = _("%(weekday)s, %(date)s, %(time)s") % parts
-    if with_zone:
-        # Translators: a moment and its time zone's name: "…, 11:00 (Jakarta time)".
-        text = _("%(moment)s (%(zone)s)") % {"moment": text, "zone": zone_name(at=local)}
-    return text
+    # Translators: a moment and its time zone's name: "…, 11:00 (Jakarta time)".
+    return _("%(moment)s (%(zone)s)") % {"moment": text, "zone": zone_name(at=local)}

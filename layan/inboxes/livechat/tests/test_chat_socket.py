@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from layan.accounts import services as accounts
+from layan.accounts.models import User
 from layan.asgi import application
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import reply_send
@@ -29,6 +30,12 @@ def visitor_socket(
         application,
         f"/ws/chat/?w={slug}&t={token}&lang=id-ID{extra}",
         headers=[(b"origin", origin), (b"user-agent", b"Mozilla/5.0 Test")],
+    )
+
+
+async def online(agent: User) -> None:
+    await sync_to_async(accounts.agent_set_availability)(
+        agent=agent, availability="online", source="manual", actor=agent
     )
 
 
@@ -70,9 +77,7 @@ async def test_unknown_workspaces_and_foreign_sites_are_refused(
 async def test_a_chat_both_ways_with_typing_and_read_receipts(
     cast: Cast, chat_inbox: Inbox
 ) -> None:
-    await sync_to_async(accounts.agent_set_availability)(
-        agent=cast.alice, availability="online", source="login", actor=cast.alice
-    )
+    await online(cast.alice)
     desk = await desk_socket(cast.alice)
     assert (await desk.connect())[0]
     # A visitor opens the widget: a token, words in Indonesian, and a person online.
@@ -323,9 +328,7 @@ async def test_a_visitor_asks_for_the_transcript_by_email(cast: Cast, chat_inbox
 async def test_the_bot_answers_first_and_hands_off_when_asked(
     cast: Cast, chat_inbox: Inbox, articles: list[Any]
 ) -> None:
-    await sync_to_async(accounts.agent_set_availability)(
-        agent=cast.alice, availability="online", source="login", actor=cast.alice
-    )
+    await online(cast.alice)
     await sync_to_async(chat_configure)(chat_inbox, bot=True)
     visitor = visitor_socket()
     await connected(visitor)
@@ -379,9 +382,7 @@ async def test_a_hand_off_tells_the_visitor_who_will_reply(
     cast: Cast, chat_inbox: Inbox, articles: list[Any]
 ) -> None:
     # Given the bot is on and Alice is online with room for a chat,
-    await sync_to_async(accounts.agent_set_availability)(
-        agent=cast.alice, availability="online", source="login", actor=cast.alice
-    )
+    await online(cast.alice)
     await sync_to_async(chat_configure)(chat_inbox, bot=True)
     visitor = visitor_socket()
     await connected(visitor)
@@ -439,9 +440,7 @@ async def test_a_message_over_the_limit_is_refused_whole_with_the_limit_never_cu
 
 async def test_a_visitor_is_told_which_person_took_the_chat(cast: Cast, chat_inbox: Inbox) -> None:
     # Without the bot, a new chat goes straight to Alice: the visitor hears it at once.
-    await sync_to_async(accounts.agent_set_availability)(
-        agent=cast.alice, availability="online", source="login", actor=cast.alice
-    )
+    await online(cast.alice)
     visitor = visitor_socket()
     welcome = await connected(visitor)
     assert welcome["strings"]["agent_joined"] == "{name} telah bergabung dalam chat."
