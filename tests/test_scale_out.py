@@ -93,9 +93,11 @@ def pair(tmp_path: Path, redis_url: str) -> Iterator[Pair]:
             wait_for_health(f"http://127.0.0.1:{port}", server)
         yield Pair(var_dir=var_dir, ports=ports)
     finally:
-        for server in servers:
+        for port, server in zip(ports, servers, strict=True):
             server.terminate()
-            server.communicate(timeout=20)
+            output, _ = server.communicate(timeout=20)
+            # Shown by pytest when the test failed: what each server logged.
+            print(f"--- layan serve on port {port} ---\n{output}")
 
 
 def log_in(url: str, email: str) -> tuple[urllib.request.OpenerDirector, CookieJar, str]:
@@ -202,6 +204,9 @@ def test_chats_go_on_across_processes_after_redis_restarts(pair: Pair, redis: Re
         widget.send(json.dumps({"type": "message", "client_id": "m0", "text": "Hello?"}))
         frames_until(widget, "ack")
         frames_until(desk, "message.created")
+        # The demo's answer bot replies (it hands the chat to the team, who are offline) and
+        # the visitor hears their place in the queue: the first message is handled whole.
+        frames_until(widget, "queue")
         # Redis goes away and comes back empty: both processes reconnect and subscribe again
         # to the groups their sockets are in; the sockets themselves stay open.
         redis.restart()
