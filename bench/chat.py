@@ -216,9 +216,9 @@ def store_only(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from layan.inboxes.livechat.services import ChatFrame
+    from layan.channels.livechat.consumer import _store
+    from layan.channels.livechat.services import ChatFrame
     from layan.inboxes.services import inbox_create
-    from layan.realtime.chat import _store
 
     workspace, _mail = bench_workspace()
     inbox = inbox_create(workspace=workspace, kind="chat", name="Chat")

@@ -29,9 +29,9 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_django()
+    from layan.channels.email.idle import Watcher
     from layan.conversations.models import Conversation
     from layan.inboxes import services
-    from layan.inboxes.email.idle import Watcher
     from layan.testing.mail import INBOX_ADDRESS, customer_email
     from layan.testing.mailserver import PASSWORD, Dovecot
 

@@ -41,7 +41,7 @@ def main() -> None:
     from django.db import connection
 
     from layan.conversations.models import Conversation, Message
-    from layan.inboxes.email.compose import customer_email
+    from layan.inboxes.compose import customer_email
     from layan.inboxes.services import inbound_ingest, inbound_ingest_many
 
     _workspace, inbox = bench_workspace()

@@ -11,7 +11,7 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
-from layan.realtime.routing import websocket_urlpatterns  # noqa: E402
+from layan.wiring.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

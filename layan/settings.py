@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "layan.search",
     "layan.answerbot",
     "layan.realtime",
+    # The channels, one app each: its line here registers its adapter (docs/architecture.md).
+    "layan.channels.email",
+    "layan.channels.livechat",
+    "layan.channels.webform",
+    "layan.channels.phone",
     "layan.api",
     # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
     "layan.wiring",

@@ -7,8 +7,8 @@ from layan.api.api import api
 from layan.core import views as core_views
 
 urlpatterns = [
-    path("", include("layan.inboxes.livechat.urls")),
-    path("", include("layan.inboxes.webform.urls")),
+    path("", include("layan.channels.livechat.urls")),
+    path("", include("layan.channels.webform.urls")),
     path("", include("layan.knowledge.urls")),
     path("", include("layan.automations.urls")),
     path("desk/", include("layan.wiring.desk_urls")),

@@ -229,9 +229,9 @@ def test_serve_without_a_workspace_says_how_to_set_up(var_dir: Path) -> None:
 
 
 def test_email_ingest_prints_one_line_per_file_and_reads_stdin(var_dir: Path) -> None:
-    from layan.inboxes.email.compose import customer_email
+    from layan.inboxes.compose import customer_email
 
-    corpus = Path(__file__).parent.parent / "layan" / "inboxes" / "tests" / "corpus"
+    corpus = Path(__file__).parent.parent / "layan" / "channels" / "email" / "tests" / "corpus"
     first = var_dir.parent / "first.eml"
     first.write_bytes(customer_email(to="support@toko.example", subject="From a file"))
     second = corpus / "02-outlook-gbk-zh.eml"
@@ -275,7 +275,7 @@ def test_email_ingest_prints_one_line_per_file_and_reads_stdin(var_dir: Path) ->
 def test_email_ingest_tells_a_mail_transfer_agent_to_retry_while_the_database_is_busy(
     var_dir: Path,
 ) -> None:
-    from layan.inboxes.email.compose import customer_email
+    from layan.inboxes.compose import customer_email
 
     assert run_layan(var_dir, "migrate", "-v0").returncode == 0
     assert run_layan(var_dir, "demo").returncode == 0

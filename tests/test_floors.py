@@ -25,6 +25,8 @@ FLOORS = [
     "sla",
     "routing",
     "answerbot",
+    # One app per channel (layan/channels/<name>/), all on this floor; none imports another.
+    "channels",
     "api",
     "automations",
     "wiring",
@@ -35,22 +37,19 @@ TOP = {"settings", "urls", "asgi", "cli", "config", "wiring"}
 DEBTS = {
     ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
     ("core", "sla"): "the page cache asks when support opens or closes next",
-    ("realtime", "accounts"): "the desk consumer loads the agent",
-    ("realtime", "conversations"): "the desk consumer checks a conversation's access",
-    ("realtime", "inboxes"): "the chat consumer lives in realtime, not in its channel's app",
     ("accounts", "sla"): "a new workspace gets its support hours",
     ("customers", "conversations"): "a merge moves conversations",
     ("knowledge", "answerbot"): "an article's reindex embeds its passages",
     ("conversations", "answerbot"): "the agent sidebar asks the bot",
     ("conversations", "inboxes"): "a reply is delivered through the inbox's adapter",
-    ("inboxes", "sla"): "the chat widget shows support hours",
     ("inboxes", "routing"): "a new chat is routed inside the ingest",
-    ("inboxes", "answerbot"): "the chat and the contact form ask the bot",
 }
 
 
 def _app_of(path: Path) -> str:
     parts = path.relative_to(ROOT).parts
+    if parts[0] == "channels" and len(parts) > 2:
+        return f"channels.{parts[1]}"
     return parts[0].removesuffix(".py")
 
 
@@ -71,12 +70,15 @@ def app_imports() -> dict[tuple[str, str], list[str]]:
             for name in names:
                 if name.startswith("layan."):
                     target = name.split(".")[1]
+                    if target == "channels" and name.count(".") > 1:
+                        target = ".".join(name.split(".")[1:3])
                     if target != source:
                         found.setdefault((source, target), []).append(str(path.relative_to(ROOT)))
     return found
 
 
 def floor(app: str) -> int:
+    app = app.partition(".")[0]  # every channel app stands on the channels' floor
     if app in TOP:
         return len(FLOORS)
     if app == "testing":
@@ -87,6 +89,22 @@ def floor(app: str) -> int:
 def test_every_app_has_a_floor() -> None:
     apps = {path.name for path in ROOT.iterdir() if (path / "apps.py").exists()}
     assert apps - set(FLOORS) == set()
+    assert not (ROOT / "channels" / "apps.py").exists()
+    assert all(
+        (path / "apps.py").exists()
+        for path in (ROOT / "channels").iterdir()
+        if path.is_dir() and path.name != "__pycache__"
+    )
+
+
+def test_no_channel_imports_another() -> None:
+    # Adding a channel touches its own package and one line in INSTALLED_APPS.
+    sideways = {
+        pair: files
+        for pair, files in app_imports().items()
+        if pair[0].startswith("channels.") and pair[1].startswith("channels.")
+    }
+    assert sideways == {}
 
 
 def test_no_app_imports_one_above_it_beyond_the_listed_debts() -> None:

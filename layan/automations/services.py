@@ -24,7 +24,7 @@ from layan.answerbot.sessions import bot_session_end, bot_session_open
 from layan.conversations.models import Conversation, ConversationEvent, Message
 from layan.conversations.services import conversation_bot_outcome, timeline_add
 from layan.core.events import Event
-from layan.inboxes.email.adapter import send_workspace_email
+from layan.inboxes.mail import send_workspace_email
 from layan.inboxes.models import Inbox
 from layan.sla.selectors import expected_reply_at, support_hours_summary
 

@@ -1,6 +1,7 @@
 """Channel adapters by inbox kind. An adapter translates; services decide.
 
-Each adapter lives in its own package (`layan/inboxes/<kind>/`) and provides:
+Each channel is an app of its own (`layan/channels/<name>/`) whose `AppConfig.ready()` registers
+its adapter here; its line in INSTALLED_APPS is the one registration line. An adapter provides:
 - `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
 - `validate_config(config: dict) -> dict` (raises ValidationError),
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
@@ -11,7 +12,6 @@ Each adapter lives in its own package (`layan/inboxes/<kind>/`) and provides:
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Protocol
 
 from layan.inboxes.types import InboundMessage
@@ -39,20 +39,18 @@ class Adapter(Protocol):
     def send(self, *, message: Any) -> None: ...
 
 
-@functools.cache
-def adapters() -> dict[str, Adapter]:
-    # Adapters hold no state: built once per process.
-    from layan.inboxes.email.adapter import EmailAdapter
-    from layan.inboxes.livechat.adapter import ChatAdapter
-    from layan.inboxes.phone.adapter import PhoneAdapter
-    from layan.inboxes.webform.adapter import WebformAdapter
+_adapters: dict[str, Adapter] = {}
 
-    return {
-        "email": EmailAdapter(),
-        "chat": ChatAdapter(),
-        "webform": WebformAdapter(),
-        "phone": PhoneAdapter(),
-    }
+
+def register(adapter: Adapter) -> None:
+    """Called by a channel app's `ready()`. Adapters hold no state: one per process."""
+    if adapter.kind in _adapters and type(_adapters[adapter.kind]) is not type(adapter):
+        raise ValueError(f"two channel adapters for inbox kind {adapter.kind!r}")
+    _adapters[adapter.kind] = adapter
+
+
+def adapters() -> dict[str, Adapter]:
+    return _adapters
 
 
 def adapter_for(kind: str) -> Adapter:

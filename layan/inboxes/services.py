@@ -719,13 +719,3 @@ def message_retry(*, message: Message) -> None:
         delivery=Message.Delivery.QUEUED, delivery_attempts=0, delivery_error=""
     )
     transaction.on_commit(lambda: deliver_task.enqueue(message_id=message.pk))
-
-
-def inbox_poll_due(inbox_id: int) -> None:
-    """Timer handler: schedule the next poll first (a crashed poll must not stop polling)."""
-    from layan.inboxes.tasks import imap_poll_task
-
-    inbox = Inbox.objects.get(pk=inbox_id)
-    seconds = int(inbox.config.get("poll_seconds", 60))
-    inbox_schedule_poll(inbox=inbox, delay=dt.timedelta(seconds=seconds))
-    transaction.on_commit(lambda: imap_poll_task.enqueue(inbox_id=inbox_id))

@@ -16,11 +16,3 @@ def inbound_process_task(*, raw_id: int) -> str:
     from layan.inboxes.services import inbound_process
 
     return inbound_process(raw_id=raw_id).status
-
-
-@task()
-def imap_poll_task(*, inbox_id: int) -> int:
-    """Fetch new mail from one inbox's IMAP mailbox; returns how many messages were stored."""
-    from layan.inboxes.email.imap import inbox_poll
-
-    return inbox_poll(inbox_id=inbox_id).stored

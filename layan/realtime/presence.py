@@ -1,4 +1,6 @@
-"""Who has a conversation open, and who is typing in it (the collision warning).
+"""Who is there: agents with a conversation open, and who is typing in it (the collision
+warning); chat visitors whose widget is open (routing counts an agent's live chats by them,
+replies to a visitor who left go by email).
 
 Kept in the cache (shared through Redis when several processes serve), with a short expiry so
 a desk that vanished without saying goodbye drops out on its own.
@@ -40,3 +42,28 @@ def update(
         {"id": int(key), "name": value["name"], "typing": value["typing_at"] > now - TYPING_TTL}
         for key, value in sorted(viewers.items())
     ]
+
+
+# A widget pings every 30 s; a visitor silent for this long has left (replies then go by email).
+PRESENCE_SECONDS = 75
+
+
+def visitor_present(*, conversation_ids: list[int]) -> None:
+    """A chat visitor's widget connected or pinged: their chat has an open widget."""
+    cache.set_many({f"chat.present.{cid}": 1 for cid in conversation_ids}, PRESENCE_SECONDS)
+
+
+def visitor_left(*, conversation_ids: list[int]) -> None:
+    cache.delete_many([f"chat.present.{cid}" for cid in conversation_ids])
+
+
+def visitor_is_present(*, conversation_id: int) -> bool:
+    return bool(cache.get(f"chat.present.{conversation_id}"))
+
+
+def visitors_present(*, conversation_ids: list[int]) -> set[int]:
+    """Of these chats, the ones with an open widget (one cache read for all)."""
+    if not conversation_ids:
+        return set()
+    found = cache.get_many([f"chat.present.{cid}" for cid in conversation_ids])
+    return {int(key.rpartition(".")[2]) for key in found}

@@ -17,8 +17,8 @@ from layan.accounts.models import Skill, User
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_assign
 from layan.core.events import Event
-from layan.inboxes.livechat.presence import visitors_present
 from layan.inboxes.models import Inbox
+from layan.realtime.presence import visitors_present
 
 # How many waiting chats one drain hands out at most (the next event continues).
 DRAIN_BATCH = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from layan.inboxes.email.compose import customer_email as compose
+from layan.inboxes.compose import customer_email as compose
 
 INBOX_ADDRESS = "support@toko-test.example"
 

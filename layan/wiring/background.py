@@ -5,13 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from layan.channels.email.idle import Supervisor
 from layan.core.worker import BackgroundThreads
 
 
 def imap_idle(stop: threading.Event) -> None:
-    """One watcher per email inbox that asked for IMAP IDLE (inboxes/email/idle.py)."""
-    from layan.inboxes.email.idle import Supervisor
-
+    """One watcher per email inbox that asked for IMAP IDLE (channels/email/idle.py)."""
     Supervisor(stop).run()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from layan.automations.services import on_conversation_created
+from layan.channels.livechat.mail import on_conversation_solved
+from layan.channels.livechat.services import on_chat_assigned
 from layan.core.events import Event
-from layan.inboxes.livechat.mail import on_conversation_solved
-from layan.inboxes.livechat.services import on_chat_assigned
 from layan.realtime import push
 from layan.routing.services import on_capacity_change
 

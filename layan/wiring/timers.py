@@ -6,10 +6,11 @@ from layan.accounts.models import User
 from layan.accounts.services import agent_presence_expire
 from layan.answerbot.models import BotSession
 from layan.answerbot.sessions import bot_session_close_due
+from layan.channels.email.imap import inbox_poll_due
 from layan.conversations.models import Message
 from layan.core.timers import Timer
 from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.services import delivery_retry_due, inbound_retry_due, inbox_poll_due
+from layan.inboxes.services import delivery_retry_due, inbound_retry_due
 
 TIMERS: list[Timer] = [
     Timer(

@@ -19,8 +19,8 @@ from layan.conversations.models import Conversation, Message
 from layan.conversations.services import reply_send
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
-from layan.inboxes.livechat.presence import visitor_is_present
 from layan.inboxes.models import Inbox
+from layan.realtime.presence import visitor_is_present
 from layan.testing.chat import chat_configure
 from layan.testing.fixtures import AsgiServer, free_port
 from layan.testing.personas import Cast

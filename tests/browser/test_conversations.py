@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from layan.accounts.models import User
+from layan.channels.email.imap import inbox_poll
 from layan.conversations.models import Conversation, Macro, Message
 from layan.core.worker import run_tasks_now
 from layan.inboxes import services
-from layan.inboxes.email.imap import inbox_poll
 from layan.knowledge import services as knowledge
 from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
 from layan.testing.mailserver import PASSWORD as MAIL_PASSWORD

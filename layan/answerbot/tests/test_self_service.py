@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from layan.answerbot.models import BotSession
 from layan.answerbot.sessions import bot_session_close_due, content_gaps, deflection_report
+from layan.channels.livechat import services as chat
 from layan.conversations.services import reply_send
 from layan.core.timers import fire_all_due
-from layan.inboxes.livechat import services as chat
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbox_create
 from layan.testing.chat import chat_configure

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from layan.inboxes.livechat import services as chat
+from layan.channels.livechat import services as chat
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbound_ingest
 from layan.testing.fixtures import client_for

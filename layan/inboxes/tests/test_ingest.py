@@ -22,7 +22,7 @@ from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email, without_acknowledgements
 from layan.testing.personas import Cast
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[2] / "channels" / "email" / "tests" / "corpus"
 pytestmark = pytest.mark.django_db
 
 

@@ -23,7 +23,7 @@ from layan.inboxes.models import InboundRaw, Inbox
 from layan.testing.concurrency import all_at_once
 from layan.testing.mail import customer_email
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[2] / "channels" / "email" / "tests" / "corpus"
 pytestmark = pytest.mark.django_db
 
 
