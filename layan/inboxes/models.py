@@ -1,8 +1,8 @@
 """Inboxes (configured channels) and the raw inbound payloads they receive.
 
-An inbox is one channel a workspace answers on: `kind` names its adapter package
-(`layan/inboxes/<kind>/`), and `config` holds that adapter's settings, validated by the
-adapter's own schema. Every inbound payload is stored as an `InboundRaw` row *before* it is
+An inbox is one channel a workspace answers on: `kind` names its adapter (registered by a
+channel's app, `layan/channels/<name>/`), and `config` holds that adapter's settings, validated
+by the adapter's own schema. Every inbound payload is stored as an `InboundRaw` row *before* it is
 parsed, so a payload that fails is kept, shown to admins with its error, and retried.
 """
 
@@ -14,17 +14,21 @@ from django.utils import timezone as djtz
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Team, Workspace
+from layan.inboxes import registry
 
 
 class Inbox(models.Model):
-    class Kind(models.TextChoices):
-        EMAIL = "email", _("Email")
-        CHAT = "chat", _("Live chat")
-        WEBFORM = "webform", _("Web form")
-        PHONE = "phone", _("Phone and walk-in")
+    class Kind:
+        """Names of the kinds the house's own code refers to. The choices are the registered
+        channels (`registry.kind_choices`): a new channel needs no line here."""
+
+        EMAIL = "email"
+        CHAT = "chat"
+        WEBFORM = "webform"
+        PHONE = "phone"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="inboxes")
-    kind = models.CharField(_("channel"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("channel"), max_length=12, choices=registry.kind_choices)
     name = models.CharField(_("name"), max_length=120)
     # The address customers write to (email), or the number they call.
     address = models.CharField(_("address"), max_length=255, blank=True)

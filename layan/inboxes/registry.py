@@ -7,7 +7,10 @@ its adapter here; its line in INSTALLED_APPS is the one registration line. An ad
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
 - `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only),
 - `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
-  by the shop); chats and web forms are started by customers only.
+  by the shop); chats and web forms are started by customers only,
+- `label`: the channel's name for people, `settings_form`: its settings on the inbox page (an
+  `inboxes.forms.ChannelSettingsForm`, or None), `settings_template`: a template shown under
+  a saved inbox's settings ("" for none; the chat's embed code).
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ class DeliveryError(Exception):
 
 class Adapter(Protocol):
     kind: str
+    label: Any
     can_send: bool
     agent_opens: bool
+    settings_form: Any
+    settings_template: str
 
     def parse_inbound(self, payload: bytes) -> InboundMessage: ...
 
@@ -51,6 +57,11 @@ def register(adapter: Adapter) -> None:
 
 def adapters() -> dict[str, Adapter]:
     return _adapters
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    """`Inbox.kind`'s choices: the registered channels, in INSTALLED_APPS order."""
+    return [(kind, adapter.label) for kind, adapter in _adapters.items()]
 
 
 def adapter_for(kind: str) -> Adapter:

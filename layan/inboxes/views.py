@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layan.accounts.access import admin_required, current_agent
-from layan.inboxes import services
+from layan.inboxes import registry, services
 from layan.inboxes.forms import InboxForm
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.templatetags.inboxes import inbound_error
@@ -41,12 +41,12 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
     kind = (
         inbox.kind if inbox is not None else request.POST.get("kind") or request.GET.get("kind", "")
     )
-    if kind not in Inbox.Kind.values:
+    if kind not in registry.adapters():
         # A new inbox: first its kind, which decides the settings it has.
         return render(
             request,
             "inboxes/inbox_form.html",
-            {"section": "inboxes", "kinds": Inbox.Kind.choices, "inbox": None},
+            {"section": "inboxes", "kinds": registry.kind_choices(), "inbox": None},
         )
     form = InboxForm(request.POST or None, workspace=agent.workspace, inbox=inbox, kind=kind)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +75,14 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
         except ValidationError as problem:
             form.add_error(None, problem)
     return render(
-        request, "inboxes/inbox_form.html", {"section": "inboxes", "form": form, "inbox": inbox}
+        request,
+        "inboxes/inbox_form.html",
+        {
+            "section": "inboxes",
+            "form": form,
+            "inbox": inbox,
+            "embed": registry.adapter_for(kind).settings_template if inbox else "",
+        },
     )
 
 

@@ -18,8 +18,10 @@ from dataclasses import asdict
 from typing import Any
 
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
 
 from layan.channels.livechat.config import ChatConfig
+from layan.channels.livechat.forms import ChatSettingsForm
 from layan.channels.livechat.services import chat_reply_deliver
 from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
 from layan.inboxes.types import InboundMessage
@@ -27,6 +29,9 @@ from layan.inboxes.types import InboundMessage
 
 class ChatAdapter:
     kind = "chat"
+    label = _("Live chat")
+    settings_form = ChatSettingsForm
+    settings_template = "livechat/_inbox_embed.html"
     can_send = True
     # Only the customer starts a conversation here.
     agent_opens = False

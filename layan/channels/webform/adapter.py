@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layan.inboxes.mail import send_email_via_inbox
 from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
@@ -26,6 +27,9 @@ from layan.inboxes.types import InboundMessage
 
 class WebformAdapter:
     kind = "webform"
+    label = gettext_lazy("Web form")
+    settings_form = None
+    settings_template = ""
     can_send = True
     # Only the customer starts a conversation here.
     agent_opens = False
