@@ -42,7 +42,6 @@ DEBTS = {
     ("knowledge", "answerbot"): "an article's reindex embeds its passages",
     ("conversations", "answerbot"): "the agent sidebar asks the bot",
     ("conversations", "inboxes"): "a reply is delivered through the inbox's adapter",
-    ("inboxes", "routing"): "a new chat is routed inside the ingest",
 }
 
 

@@ -570,16 +570,8 @@ def inbound_receive_many(
             for customer, (_index, inbound, raw) in zip(customers, customer_messages, strict=True)
         ],
     )
-    live = getattr(registry.adapter_for(inbox.kind), "live", False)
+    # A new live chat was routed as it opened (the event table's conversation.created).
     for (index, _inbound, _raw), outcome in zip(customer_messages, received, strict=True):
-        if outcome.created_conversation and live and not inbox.config.get("bot"):
-            from layan.routing.services import conversation_route
-
-            # A live chat needs a person now: straight to an available agent, or the queue;
-            # unless the answer bot replies first (it routes the chat when it hands off).
-            agent = conversation_route(conversation=outcome.conversation)
-            if agent is not None:
-                outcome.conversation.assignee = agent
         status = InboundRaw.Status.DUPLICATE if outcome.duplicate else InboundRaw.Status.PROCESSED
         outcomes[index] = (status, outcome.conversation, "", outcome.message)
     return [outcomes[index] for index in range(len(items))]

@@ -17,6 +17,7 @@ from layan.accounts.models import Skill, User
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_assign
 from layan.core.events import Event
+from layan.inboxes import registry
 from layan.inboxes.models import Inbox
 from layan.realtime.presence import visitors_present
 
@@ -124,3 +125,20 @@ def on_capacity_change(event: Event) -> None:
     if event.name == "conversation.updated" and event.payload.get("routed"):
         return
     chat_queue_drain(workspace_id=event.workspace_id)
+
+
+def on_conversation_created(event: Event) -> None:
+    """Event handler, inside the transaction that opened the conversation: a live chat needs a
+    person now, so it goes straight to an available agent or waits in the queue; unless the
+    answer bot replies first (it routes the chat when it hands off)."""
+    channel = str(event.payload.get("channel", ""))
+    if not getattr(registry.adapters().get(channel), "live", False):
+        return
+    conversation = (
+        Conversation.objects.select_related("inbox")
+        .filter(pk=event.payload["conversation"])
+        .first()
+    )
+    if conversation is None or conversation.inbox.config.get("bot"):
+        return
+    conversation_route(conversation=conversation)

@@ -1,22 +1,36 @@
-"""What happens after each domain event commits: the one table, read top to bottom."""
+"""What happens after each domain event: the one table, read top to bottom.
+
+Handlers run after the transaction commits, except those wrapped in `InTransaction`, which run
+as the event is published, inside it:
+- routing a new live chat: the chat opens with its person or its place in the queue, never
+  committed without either, and the visitor's first answer says who took it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from layan.automations.services import on_conversation_created
-from layan.channels.livechat.mail import on_conversation_solved
-from layan.channels.livechat.services import on_chat_assigned
-from layan.core.events import Event
+from layan.automations import services as automations
+from layan.channels.livechat import mail as chat_mail
+from layan.channels.livechat import services as chat
+from layan.core.events import Event, InTransaction
 from layan.realtime import push
-from layan.routing.services import on_capacity_change
+from layan.routing import services as routing
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
-    "agent.availability_changed": [push.to_workspace_agents, on_capacity_change],
-    "conversation.created": [push.to_workspace_agents, on_conversation_created],
-    "conversation.updated": [push.to_workspace_agents, on_capacity_change, on_chat_assigned],
+    "agent.availability_changed": [push.to_workspace_agents, routing.on_capacity_change],
+    "conversation.created": [
+        InTransaction(routing.on_conversation_created),
+        push.to_workspace_agents,
+        automations.on_conversation_created,
+    ],
+    "conversation.updated": [
+        push.to_workspace_agents,
+        routing.on_capacity_change,
+        chat.on_chat_assigned,
+    ],
     "conversation.read": [push.to_conversation_desks],
-    "conversation.solved": [on_conversation_solved],
+    "conversation.solved": [chat_mail.on_conversation_solved],
     "message.created": [push.to_workspace_agents],
     "message.updated": [push.to_workspace_agents],
 }

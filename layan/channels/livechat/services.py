@@ -412,23 +412,46 @@ def chats_receive(*, inbox: Inbox, frames: Sequence[ChatFrame]) -> list[ChatRece
         if missing
         else {}
     )
+    messages = [
+        (result.message or by_external.get(f"chat:{frame.key}:{frame.client_id}") if ok else None)
+        for frame, result, ok in zip(frames, results, stored, strict=True)
+    ]
+    routed = _routed([message.conversation for message in messages if message is not None])
     received: list[ChatReceived | ChatError] = []
-    for frame, result, ok in zip(frames, results, stored, strict=True):
-        message = (
-            result.message or by_external.get(f"chat:{frame.key}:{frame.client_id}") if ok else None
-        )
+    for frame, message in zip(frames, messages, strict=True):
         if message is None:
             received.append(ChatError(_("Your message could not be sent. Please try again.")))
             continue
+        conversation = message.conversation
+        assignee_id, taken_by = routed.get(conversation.pk, (conversation.assignee_id, ""))
         received.append(
             ChatReceived(
                 message=message_payload(message, with_files=bool(frame.files)),
                 conversation_id=message.conversation_id,
-                waiting=message.conversation.assignee_id is None,
-                taken_by=_taken_by(message.conversation),
+                waiting=assignee_id is None,
+                taken_by=taken_by,
             )
         )
     return received
+
+
+def _routed(conversations: list[Conversation]) -> dict[int, tuple[int | None, str]]:
+    """Who has each chat this batch opened: routing ran as it opened (inside the ingest's
+    transaction), after these rows were read. One query, and only when the batch opened one:
+    the quick path's rows (chats that go on) are partial and never new."""
+    new = {
+        conversation.pk
+        for conversation in conversations
+        if "message_count" in conversation.__dict__ and conversation.message_count <= 1
+    }
+    if not new:
+        return {}
+    return {
+        pk: (assignee_id, name or "")
+        for pk, assignee_id, name in Conversation.objects.filter(pk__in=new).values_list(
+            "pk", "assignee_id", "assignee__name"
+        )
+    }
 
 
 def on_chat_assigned(event: Event) -> None:
@@ -448,17 +471,6 @@ def on_chat_assigned(event: Event) -> None:
     )
     if name is not None:
         chat_push(conversation_id=conversation_id, event="agent", data={"name": name})
-
-
-def _taken_by(conversation: Conversation) -> str:
-    """The name of the person routing gave a chat this batch opened ("" otherwise): routing
-    left the agent on the conversation, so this costs no query."""
-    # Checked first: the quick path's conversations are partial rows, and a deferred field
-    # read here would cost a query per message.
-    if not Conversation.assignee.is_cached(conversation):
-        return ""
-    assignee = conversation.assignee
-    return assignee.name if assignee is not None and conversation.message_count <= 1 else ""
 
 
 def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None:
