@@ -31,7 +31,7 @@ def main() -> None:
     setup_django()
     from layan.channels.email.idle import Watcher
     from layan.conversations.models import Conversation
-    from layan.inboxes import services
+    from layan.inboxes import services as inbox_services
     from layan.testing.mail import INBOX_ADDRESS, customer_email
     from layan.testing.mailserver import PASSWORD, Dovecot
 
@@ -42,7 +42,7 @@ def main() -> None:
     watcher = None
     try:
         workspace, _mail = bench_workspace()
-        inbox = services.inbox_create(
+        inbox = inbox_services.inbox_create(
             workspace=workspace, kind="email", name="Pushed", address="pushed@bench.example",
             config={
                 "imap_host": "127.0.0.1", "imap_port": dovecot.port, "imap_security": "none",

@@ -40,9 +40,9 @@ def main() -> None:
     setup_django(args.database)
     from django.db import connection
 
+    from layan.conversations.inbound import inbound_ingest, inbound_ingest_many
     from layan.conversations.models import Conversation, Message
     from layan.inboxes.compose import customer_email
-    from layan.inboxes.services import inbound_ingest, inbound_ingest_many
 
     _workspace, inbox = bench_workspace()
 

@@ -215,7 +215,7 @@ def messages_receive(
     Idempotent: a message whose channel id this inbox already has (or that came earlier in the
     batch) is not stored again. When two deliveries race, the unique constraint decides: the
     loser's insert raises IntegrityError, and its caller rolls back the whole attempt (see
-    inboxes.services.inbound_process_many). With `look_up_duplicates=False` the constraint is
+    conversations.inbound.inbound_process_many). With `look_up_duplicates=False` the constraint is
     the only check (one query fewer): a message stored before raises IntegrityError too, and
     the caller's next attempt, looking them up, reports it as the duplicate it is.
     """

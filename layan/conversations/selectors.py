@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from layan.accounts.models import User
+from layan.accounts.models import Team, User
 from layan.conversations.models import (
     Attachment,
     Conversation,
@@ -17,6 +17,7 @@ from layan.conversations.models import (
     Tag,
 )
 from layan.customers.models import Customer, Identity
+from layan.inboxes.models import Inbox
 
 PAGE_SIZE = 50
 
@@ -224,9 +225,6 @@ class FilterChoices:
 
 
 def filter_choices(*, agent: User) -> FilterChoices:
-    from layan.accounts.models import Team
-    from layan.inboxes.models import Inbox
-
     workspace_id = agent.workspace_id
     # Names for the filter menus, not whole rows (an inbox's settings, an agent's password).
     return FilterChoices(

@@ -34,6 +34,7 @@ from layan.conversations.models import (
 )
 from layan.core.events import Event, publish
 from layan.customers.models import Customer
+from layan.inboxes import registry
 from layan.inboxes.models import Inbox
 from layan.inboxes.types import InboundAttachment
 from layan.search.analysis import detect_language
@@ -286,9 +287,6 @@ def reply_send(
     now: dt.datetime | None = None,
 ) -> Message:
     """An agent's reply, signed with their name, queued for delivery on its channel."""
-    from layan.inboxes import registry
-    from layan.inboxes.tasks import deliver_task
-
     text = text.strip()
     attachments = list(attachments)
     if not text and not attachments:
@@ -336,28 +334,19 @@ def reply_send(
         )
         _set_status(conversation=conversation, status=new_status, actor=agent, now=now)
         conversation.save()
-        _publish("message.created", conversation, message=message.pk)
-        if adapter.can_send and getattr(adapter, "instant", False):
-            # A chat reply is a push to the open widget: no reason to wait for the worker.
-            transaction.on_commit(lambda: _deliver_now(message.pk))
-        elif adapter.can_send:
-            transaction.on_commit(lambda: deliver_task.enqueue(message_id=message.pk))
+        # Delivery follows from the event (conversations.delivery.on_message_created).
+        deliver = "now" if getattr(adapter, "instant", False) else "queue"
+        _publish(
+            "message.created",
+            conversation,
+            message=message.pk,
+            **({"deliver": deliver} if adapter.can_send else {}),
+        )
     return message
 
 
-def _deliver_now(message_id: int) -> None:
-    from layan.inboxes.services import message_deliver
-    from layan.inboxes.tasks import deliver_task
-
-    try:
-        message_deliver(message_id=message_id)
-    except Exception:
-        logger.exception("instant delivery of message %s failed; queued for the worker", message_id)
-        deliver_task.enqueue(message_id=message_id)
-
-
 def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
-    """An internal note: visible to agents only, never delivered (see inboxes.services)."""
+    """An internal note: visible to agents only, never delivered (see conversations.delivery)."""
     text = text.strip()
     if not text:
         raise ValidationError(_("Write a note first."))

@@ -1,4 +1,4 @@
-"""Admin screens for inboxes (channels) and for inbound mail that could not be processed."""
+"""Admin screens for inboxes (channels)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from layan.accounts.access import admin_required, current_agent
 from layan.inboxes import registry, services
 from layan.inboxes.forms import InboxForm
 from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.templatetags.inboxes import inbound_error
 
 
 @admin_required
@@ -84,47 +82,3 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
             "embed": registry.adapter_for(kind).settings_template if inbox else "",
         },
     )
-
-
-@admin_required
-def inbound_failed(request: HttpRequest) -> HttpResponse:
-    agent = current_agent(request)
-    rows = (
-        InboundRaw.objects.filter(
-            inbox__workspace_id=agent.workspace_id, status=InboundRaw.Status.FAILED
-        )
-        .select_related("inbox")
-        .defer("payload")[:200]
-    )
-    return render(request, "inboxes/failed.html", {"section": "inboxes", "rows": rows})
-
-
-@admin_required
-def inbound_source(request: HttpRequest, raw_id: int) -> HttpResponse:
-    agent = current_agent(request)
-    raw = get_object_or_404(InboundRaw, pk=raw_id, inbox__workspace_id=agent.workspace_id)
-    response = HttpResponse(bytes(raw.payload), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="inbound-{raw.pk}.eml"'
-    return response
-
-
-@require_POST
-@admin_required
-def inbound_reprocess(request: HttpRequest, raw_id: int) -> HttpResponse:
-    agent = current_agent(request)
-    raw = get_object_or_404(InboundRaw, pk=raw_id, inbox__workspace_id=agent.workspace_id)
-    try:
-        result = services.inbound_reprocess(raw=raw, actor=agent)
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
-        return redirect("desk:inbound_failed")
-    if result.status == "failed":
-        messages.error(
-            request, _("Still failing: %(reason)s") % {"reason": inbound_error(result.reason)}
-        )
-    else:
-        messages.success(
-            request,
-            _("Processed: conversation #%(number)s.") % {"number": result.conversation_number},
-        )
-    return redirect("desk:inbound_failed")

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from layan.core.middleware import TIMEZONE_COOKIE
 from layan.core.page_cache import CSRF_PLACEHOLDER, RENDERING_FOR_CACHE
 from layan.core.workspaces import workspace_for_request
+from layan.inboxes.models import Inbox
+from layan.knowledge.models import ShippingPolicy
 from layan.sla.selectors import SupportHoursSummary, support_hours_summary
 
 
@@ -22,14 +24,10 @@ def layan(request: HttpRequest) -> dict[str, Any]:
 
     @cache
     def has_shipping_policy() -> bool:
-        from layan.knowledge.models import ShippingPolicy
-
         return bool(workspace) and ShippingPolicy.objects.filter(workspace=workspace).exists()
 
     @cache
     def has_chat() -> bool:
-        from layan.inboxes.models import Inbox
-
         return (
             bool(workspace)
             and Inbox.objects.filter(workspace=workspace, kind="chat", is_active=True).exists()

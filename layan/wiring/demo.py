@@ -12,7 +12,7 @@ from django.db import transaction
 
 from layan.accounts import demo as accounts_demo
 from layan.accounts.models import Workspace
-from layan.inboxes import demo as inboxes_demo
+from layan.conversations import demo as conversations_demo
 from layan.knowledge import demo as knowledge_demo
 
 DEMO_PASSWORD = accounts_demo.DEMO_PASSWORD
@@ -30,8 +30,8 @@ STEPS: list[Callable[[Workspace], None]] = [
     accounts_demo.load_people,
     knowledge_demo.load_knowledge,
     knowledge_demo.load_shipping_policy,
-    inboxes_demo.load_conversations,
-    inboxes_demo.load_web_channels,
+    conversations_demo.load_conversations,
+    conversations_demo.load_web_channels,
 ]
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.conversations.views import inbound
 from layan.conversations.views import inbox as conversations
 from layan.conversations.views import knowledge as conversation_knowledge
 from layan.conversations.views import macros as macro_views
@@ -79,11 +80,11 @@ urlpatterns = [
     path("settings/inboxes/", inboxes.inbox_list, name="inboxes"),
     path("settings/inboxes/new/", inboxes.inbox_edit, name="inbox_new"),
     path("settings/inboxes/<int:inbox_id>/", inboxes.inbox_edit, name="inbox_edit"),
-    path("settings/inboxes/failed/", inboxes.inbound_failed, name="inbound_failed"),
-    path("settings/inboxes/failed/<int:raw_id>/", inboxes.inbound_source, name="inbound_source"),
+    path("settings/inboxes/failed/", inbound.inbound_failed, name="inbound_failed"),
+    path("settings/inboxes/failed/<int:raw_id>/", inbound.inbound_source, name="inbound_source"),
     path(
         "settings/inboxes/failed/<int:raw_id>/reprocess/",
-        inboxes.inbound_reprocess,
+        inbound.inbound_reprocess,
         name="inbound_reprocess",
     ),
     path("settings/companies/", customers.companies, name="companies"),

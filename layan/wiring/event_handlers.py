@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
+from layan.conversations import delivery
 from layan.core.events import Event, InTransaction
 from layan.realtime import push
 from layan.routing import services as routing
@@ -31,6 +32,6 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     ],
     "conversation.read": [push.to_conversation_desks],
     "conversation.solved": [chat_mail.on_conversation_solved],
-    "message.created": [push.to_workspace_agents],
+    "message.created": [push.to_workspace_agents, delivery.on_message_created],
     "message.updated": [push.to_workspace_agents],
 }

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from layan.knowledge.models import Article
+from layan.knowledge.services import article_reindex
+
 
 @dataclass(frozen=True)
 class Source:
@@ -17,9 +20,6 @@ class Source:
 
 
 def sources() -> list[Source]:
-    from layan.knowledge.models import Article
-    from layan.knowledge.services import article_reindex
-
     return [
         Source(
             kind="article",

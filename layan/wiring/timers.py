@@ -7,10 +7,11 @@ from layan.accounts.services import agent_presence_expire
 from layan.answerbot.models import BotSession
 from layan.answerbot.sessions import bot_session_close_due
 from layan.channels.email.imap import inbox_poll_due
+from layan.conversations.delivery import delivery_retry_due
+from layan.conversations.inbound import inbound_retry_due
 from layan.conversations.models import Message
 from layan.core.timers import Timer
 from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.services import delivery_retry_due, inbound_retry_due
 
 TIMERS: list[Timer] = [
     Timer(

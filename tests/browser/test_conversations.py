@@ -9,9 +9,10 @@ from playwright.sync_api import Page, expect
 
 from layan.accounts.models import User
 from layan.channels.email.imap import inbox_poll
+from layan.conversations import inbound
 from layan.conversations.models import Conversation, Macro, Message
 from layan.core.worker import run_tasks_now
-from layan.inboxes import services
+from layan.inboxes import services as inbox_services
 from layan.knowledge import services as knowledge
 from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
 from layan.testing.mailserver import PASSWORD as MAIL_PASSWORD
@@ -34,7 +35,7 @@ def log_in(page: Page, user: User) -> None:
 def test_a_customer_email_is_answered_from_the_desk_and_the_thread_continues(
     cast: Cast, new_page: NewPage, dovecot: Dovecot, smtp_relay: SmtpRelay
 ) -> None:
-    inbox = services.inbox_create(
+    inbox = inbox_services.inbox_create(
         workspace=cast.workspace,
         kind="email",
         name="Support",
@@ -94,7 +95,7 @@ def test_a_customer_email_is_answered_from_the_desk_and_the_thread_continues(
 def test_colleagues_see_each_other_and_new_messages_live(
     cast: Cast, new_page: NewPage, email_inbox: object
 ) -> None:
-    result = services.inbound_ingest(
+    result = inbound.inbound_ingest(
         inbox=email_inbox,  # type: ignore[arg-type]
         payload=customer_email(subject="Two agents, one customer"),
         source="test",
@@ -170,7 +171,7 @@ def test_the_inbox_shows_new_mail_without_a_reload(
 def test_a_list_fetched_again_with_nothing_new_is_left_in_place(
     cast: Cast, new_page: NewPage, email_inbox: object
 ) -> None:
-    services.inbound_ingest(
+    inbound.inbound_ingest(
         inbox=email_inbox,  # type: ignore[arg-type]
         payload=customer_email(subject="Where is my parcel?"),
         source="test",

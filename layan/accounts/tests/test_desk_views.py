@@ -9,10 +9,10 @@ from django.core.mail import EmailMessage
 from django.test import Client
 
 from layan.accounts.models import ContactChannel, Skill, Team, User, Workspace
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
 from layan.core.worker import run_tasks_now
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.sla.models import BusinessHours
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email

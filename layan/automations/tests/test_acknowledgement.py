@@ -15,11 +15,12 @@ from django.utils import timezone
 from layan.accounts.models import Workspace
 from layan.answerbot.models import BotSession
 from layan.channels.livechat import services as chat
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
 from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest, inbox_create
+from layan.inboxes.services import inbox_create
 from layan.testing.mail import INBOX_ADDRESS, customer_email
 from layan.testing.personas import Cast
 

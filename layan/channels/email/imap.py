@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from imapclient import IMAPClient
 
+from layan.conversations.inbound import inbound_process_many, inbound_store_many
 from layan.inboxes.mail import EmailConfig
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_process_many, inbound_store_many, inbox_schedule_poll
+from layan.inboxes.services import inbox_schedule_poll
 
 logger = logging.getLogger(__name__)
 

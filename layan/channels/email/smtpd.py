@@ -15,8 +15,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
 
+from layan.conversations.inbound import inbound_process, inbound_store
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_process, inbound_store, inbox_for_address
+from layan.inboxes.services import inbox_for_address
 
 logger = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ from layan.accounts.models import User
 from layan.answerbot.services import Answer, answer
 from layan.answerbot.sessions import bot_session_end, bot_session_open
 from layan.channels.livechat.config import ChatConfig, origin_allowed
+from layan.conversations.inbound import inbound_ingest_many
 from layan.conversations.models import Attachment, Conversation, Message
 from layan.conversations.services import bot_reply_add, conversation_bot_outcome
 from layan.core.events import Event, publish
@@ -42,7 +43,6 @@ from layan.core.text import sentences
 from layan.customers.models import Customer, Identity
 from layan.customers.services import customer_find, customer_merge, customer_resolve, identity_add
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest_many
 from layan.realtime import groups, push
 from layan.realtime.presence import visitor_is_present
 from layan.routing.services import conversation_route

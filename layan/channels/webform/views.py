@@ -16,11 +16,11 @@ from layan.accounts.models import Workspace
 from layan.answerbot.services import Answer, answer
 from layan.answerbot.sessions import bot_session_end, bot_session_open
 from layan.channels.webform.forms import ContactForm
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
 from layan.conversations.services import conversation_bot_outcome
 from layan.core.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.knowledge.selectors import search_articles
 from layan.knowledge.views.helpcenter import contact_channels, not_set_up
 from layan.sla.selectors import expected_reply_at

@@ -13,13 +13,13 @@ from django.utils import timezone, translation
 
 from layan.accounts.models import User
 from layan.conversations import services
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation, ConversationEvent, Macro, Message
 from layan.conversations.templatetags.conversations import list_row_key
 from layan.core.middleware import request_timezone
 from layan.customers.models import Customer, CustomerMerge
 from layan.customers.services import customer_merge, customer_resolve
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
 from layan.core.worker import run_tasks_now
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.knowledge import services as knowledge
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email

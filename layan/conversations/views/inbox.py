@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from layan.accounts.access import agent_required, current_agent
 from layan.accounts.models import Team, User
-from layan.conversations import placeholders, selectors, services
+from layan.conversations import delivery, placeholders, selectors, services
 from layan.conversations.access import access_conversation, access_macro, access_message
 from layan.conversations.forms import MAX_UPLOAD_BYTES, ConversationNewForm, ReplyForm
 from layan.conversations.models import Attachment, Conversation, Macro
@@ -245,13 +245,11 @@ def message_source(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_POST
 @agent_required
 def message_retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    from layan.inboxes.services import message_retry as retry
-
     agent = current_agent(request)
     message = access_message(actor=agent, message_id=message_id)
     try:
         with transaction.atomic():
-            retry(message=message)
+            delivery.message_retry(message=message)
         messages.success(request, _("Sending again."))
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from layan.channels.livechat import services as chat
+from layan.conversations.inbound import inbound_ingest
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email
 from layan.testing.personas import Cast

@@ -20,7 +20,7 @@ from layan.conversations import services as conversations
 from layan.conversations.models import Conversation, Message
 from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
-from layan.inboxes import services
+from layan.inboxes import services as inbox_services
 from layan.inboxes.models import Inbox
 from layan.testing.fixtures import free_port
 from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
@@ -42,7 +42,7 @@ def imap_inbox(
     }
     if relay is not None:
         config.update(smtp_host="127.0.0.1", smtp_port=relay.port, smtp_security="none")
-    return services.inbox_create(
+    return inbox_services.inbox_create(
         workspace=workspace,  # type: ignore[arg-type]
         kind="email",
         name="Support",
@@ -230,7 +230,7 @@ def test_the_idle_supervisor_follows_inbox_settings(cast: object, dovecot: Dovec
         # IDLE off stops it.
         def update(**changes: object) -> None:
             inbox.refresh_from_db()
-            services.inbox_update(
+            inbox_services.inbox_update(
                 inbox=inbox, name=inbox.name, address=inbox.address, team=None, is_active=True,
                 config={**inbox.config, **changes},
             )  # fmt: skip

@@ -21,13 +21,13 @@ from layan.accounts.models import Skill, User
 from layan.channels.livechat import services as chat
 from layan.channels.livechat.adapter import ChatAdapter
 from layan.channels.livechat.config import ChatConfig
+from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import Changes, conversation_update, next_numbers, reply_send
 from layan.core import events
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
 from layan.inboxes.models import InboundRaw, Inbox
-from layan.inboxes.services import inbound_ingest
 from layan.realtime import presence
 from layan.testing.chat import chat_configure
 from layan.testing.concurrency import all_at_once
@@ -244,7 +244,7 @@ def _chat_script(
 def test_the_quick_path_for_open_chats_writes_what_the_full_path_writes(
     cast: Cast, chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from layan.inboxes import services as inbound
+    from layan.conversations import inbound
 
     User.objects.filter(pk=cast.alice.pk).update(chat_limit=10)
     online(cast.alice)

@@ -14,11 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from layan.accounts.models import User
-from layan.conversations import receiving
+from layan.conversations import inbound, receiving
 from layan.conversations import services as conversations
 from layan.conversations.models import Conversation, Message
 from layan.customers.models import Customer, Identity
-from layan.inboxes import services
+from layan.inboxes import services as inbox_services
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.testing.concurrency import all_at_once
 from layan.testing.mail import customer_email
@@ -27,13 +27,13 @@ CORPUS = Path(__file__).parents[2] / "channels" / "email" / "tests" / "corpus"
 pytestmark = pytest.mark.django_db
 
 
-def number_of(result: services.IngestResult) -> int:
+def number_of(result: inbound.IngestResult) -> int:
     assert result.conversation_number is not None, result
     return result.conversation_number
 
 
-def ingest_many(inbox: Inbox, payloads: list[bytes]) -> list[services.IngestResult]:
-    return services.inbound_ingest_many(inbox=inbox, payloads=payloads, source="test")
+def ingest_many(inbox: Inbox, payloads: list[bytes]) -> list[inbound.IngestResult]:
+    return inbound.inbound_ingest_many(inbox=inbox, payloads=payloads, source="test")
 
 
 def test_a_batch_threads_replies_to_mail_earlier_in_the_same_batch(email_inbox: Inbox) -> None:
@@ -70,7 +70,7 @@ def test_a_batch_threads_replies_to_mail_earlier_in_the_same_batch(email_inbox: 
 def test_a_batch_continues_stored_conversations_like_one_by_one(
     email_inbox: Inbox, alice: User
 ) -> None:
-    first = services.inbound_ingest(
+    first = inbound.inbound_ingest(
         inbox=email_inbox,
         payload=customer_email(subject="Size exchange", message_id="<a@x>"),
         source="test",
@@ -107,7 +107,7 @@ def test_the_same_mail_twice_in_a_batch_and_mail_seen_before_are_duplicates(
     email_inbox: Inbox,
 ) -> None:
     seen = customer_email(subject="Earlier", message_id="<seen@x>")
-    services.inbound_ingest(inbox=email_inbox, payload=seen, source="test")
+    inbound.inbound_ingest(inbox=email_inbox, payload=seen, source="test")
     again = customer_email(subject="Twice", message_id="<twice@x>")
     resent = b"Received: by mx2\r\n" + again  # other bytes, same Message-ID
 
@@ -148,7 +148,7 @@ def test_a_batch_that_cannot_be_written_is_received_one_by_one(
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "messages_receive", failing_for_batches)
+    monkeypatch.setattr(inbound, "messages_receive", failing_for_batches)
     results = ingest_many(email_inbox, [customer_email(subject=f"#{n}") for n in range(3)])
 
     assert batches == [3, 1, 1, 1]
@@ -163,10 +163,10 @@ def test_a_batch_leaves_a_payload_another_worker_processed_meanwhile_to_it(
     payloads = [customer_email(subject=f"#{n}", message_id=f"<{n}@x>") for n in range(3)]
     # Without a Message-ID only the claim can tell that it was stored already.
     payloads[1] = payloads[1].replace(b"Message-ID:", b"X-Original-ID:")
-    raws = services.inbound_store_many(inbox=email_inbox, payloads=payloads, source="test")
-    elsewhere = services.inbound_process(raw_id=raws[1].pk)  # another worker, faster
+    raws = inbound.inbound_store_many(inbox=email_inbox, payloads=payloads, source="test")
+    elsewhere = inbound.inbound_process(raw_id=raws[1].pk)  # another worker, faster
 
-    results = services.inbound_process_many(raws=raws)  # read while all three were waiting
+    results = inbound.inbound_process_many(raws=raws)  # read while all three were waiting
 
     assert [result.status for result in results] == ["ok", "duplicate", "ok"]
     assert results[1].conversation_number == elsewhere.conversation_number
@@ -205,7 +205,7 @@ def test_concurrent_batches_with_the_same_mail_store_it_once(cast: object) -> No
     from layan.testing.mail import INBOX_ADDRESS
 
     workspace = cast.workspace  # type: ignore[attr-defined]
-    inbox = services.inbox_create(
+    inbox = inbox_services.inbox_create(
         workspace=workspace, kind="email", name="Mail", address=INBOX_ADDRESS
     )
     shared = [customer_email(message_id=f"<race{n}@example.com>") for n in range(5)]

@@ -11,7 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from layan.accounts.models import Team, User, Workspace
-from layan.conversations import services
+from layan.conversations import inbound, services
 from layan.conversations.models import Conversation, Macro
 from layan.customers.models import Company
 from layan.inboxes import services as inbox_services
@@ -113,7 +113,7 @@ def load_conversations(workspace: Workspace) -> None:
     now = timezone.now()
     for index, (sender, subject, text, reply, status) in enumerate(CONVERSATIONS):
         payload = customer_email(sender=sender, to=DEMO_INBOX, subject=subject, text=text)
-        result = inbox_services.inbound_ingest(inbox=email, payload=payload, source="demo")
+        result = inbound.inbound_ingest(inbox=email, payload=payload, source="demo")
         conversation = Conversation.objects.get(workspace=workspace, pk=result.conversation_id or 0)
         # Spread the demo over the last hours so "oldest waiting" has something to sort.
         earlier = now - dt.timedelta(hours=5 * (len(CONVERSATIONS) - index))

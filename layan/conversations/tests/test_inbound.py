@@ -10,12 +10,13 @@ from django.core import mail
 from django.utils import timezone
 
 from layan.accounts.models import User
+from layan.conversations import delivery, inbound
 from layan.conversations import services as conversations
 from layan.conversations.models import Conversation, ConversationEvent, Message
 from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Customer, Identity
-from layan.inboxes import services
+from layan.inboxes import services as inbox_services
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.testing.concurrency import all_at_once
 from layan.testing.fixtures import client_for
@@ -26,13 +27,13 @@ CORPUS = Path(__file__).parents[2] / "channels" / "email" / "tests" / "corpus"
 pytestmark = pytest.mark.django_db
 
 
-def conversation_of(result: services.IngestResult) -> Conversation:
+def conversation_of(result: inbound.IngestResult) -> Conversation:
     assert result.conversation_number is not None, result
     return Conversation.objects.get(number=result.conversation_number)
 
 
-def ingest(inbox: Inbox, payload: bytes) -> services.IngestResult:
-    return services.inbound_ingest(inbox=inbox, payload=payload, source="test")
+def ingest(inbox: Inbox, payload: bytes) -> inbound.IngestResult:
+    return inbound.inbound_ingest(inbox=inbox, payload=payload, source="test")
 
 
 def test_a_new_email_opens_a_conversation_for_a_new_customer(email_inbox: Inbox) -> None:
@@ -188,7 +189,7 @@ def test_unreadable_mail_is_kept_failed_and_can_be_reprocessed(
     assert (raw.status, bytes(raw.payload)) == (InboundRaw.Status.FAILED, payload)
     assert raw.retry_due_at is None  # the same bytes would fail the same way
 
-    again = services.inbound_reprocess(raw=raw, actor=iris)
+    again = inbound.inbound_reprocess(raw=raw, actor=iris)
     assert again.status == "failed"
 
 
@@ -197,19 +198,19 @@ def test_a_payload_whose_process_died_before_processing_it_is_retried_after_its_
     email_inbox: Inbox,
 ) -> None:
     # Stored, then the process is gone: nothing processes it until the lease runs out.
-    raw, _created = services.inbound_store(
+    raw, _created = inbound.inbound_store(
         inbox=email_inbox, payload=customer_email(subject="Lost?"), source="test"
     )
     assert raw.retry_due_at is not None
     assert fire_all_due() == 0
-    assert fire_all_due(now=timezone.now() + services.PROCESS_LEASE) == 1
+    assert fire_all_due(now=timezone.now() + inbound.PROCESS_LEASE) == 1
     run_tasks_now()
 
     raw.refresh_from_db()
     assert (raw.status, raw.attempts) == (InboundRaw.Status.PROCESSED, 1)
     assert raw.retry_due_at is None
     assert Conversation.objects.get().subject == "Lost?"
-    assert fire_all_due(now=timezone.now() + 2 * services.PROCESS_LEASE) == 0
+    assert fire_all_due(now=timezone.now() + 2 * inbound.PROCESS_LEASE) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -218,13 +219,13 @@ def test_the_same_bytes_stored_twice_outside_a_transaction_are_one_row(email_inb
 
     payload = customer_email(subject="Twice")
     assert not connection.in_atomic_block  # stored as one statement, no BEGIN / COMMIT
-    first, created = services.inbound_store(inbox=email_inbox, payload=payload, source="test")
-    again, created_again = services.inbound_store(inbox=email_inbox, payload=payload, source="test")
+    first, created = inbound.inbound_store(inbox=email_inbox, payload=payload, source="test")
+    again, created_again = inbound.inbound_store(inbox=email_inbox, payload=payload, source="test")
 
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     # The refused INSERT left the connection as it was: the next payload is stored.
-    other, _created = services.inbound_store(
+    other, _created = inbound.inbound_store(
         inbox=email_inbox, payload=customer_email(subject="Other"), source="test"
     )
     assert InboundRaw.objects.count() == 2
@@ -234,11 +235,11 @@ def test_the_same_bytes_stored_twice_outside_a_transaction_are_one_row(email_inb
 def test_a_payload_another_worker_processed_meanwhile_is_left_as_that_worker_left_it(
     email_inbox: Inbox,
 ) -> None:
-    raw, _created = services.inbound_store(
+    raw, _created = inbound.inbound_store(
         inbox=email_inbox, payload=customer_email(), source="test"
     )
-    first = services.inbound_process(raw_id=raw.pk)  # another worker, faster
-    late = services.inbound_process(raw=raw)  # this one read the row while it was waiting
+    first = inbound.inbound_process(raw_id=raw.pk)  # another worker, faster
+    late = inbound.inbound_process(raw=raw)  # this one read the row while it was waiting
 
     assert (first.status, late.status) == ("ok", "duplicate")
     assert late.conversation_number == first.conversation_number
@@ -347,7 +348,7 @@ def test_concurrent_deliveries_of_one_message_store_it_once(cast: object) -> Non
     from layan.testing.mail import INBOX_ADDRESS
 
     workspace = cast.workspace  # type: ignore[attr-defined]
-    inbox = services.inbox_create(
+    inbox = inbox_services.inbox_create(
         workspace=workspace, kind="email", name="Mail", address=INBOX_ADDRESS
     )
     payload = customer_email(message_id="<race@example.com>")
@@ -407,7 +408,7 @@ def test_internal_notes_never_leave_the_building(
     # Even if something queued it by mistake, the delivery gate refuses.
     Message.objects.filter(pk=note.pk).update(delivery=Message.Delivery.QUEUED)
 
-    assert services.message_deliver(message_id=note.pk) == "refused"
+    assert delivery.message_deliver(message_id=note.pk) == "refused"
     run_tasks_now()
     assert without_acknowledgements(outbox) == []
 
@@ -422,13 +423,13 @@ def test_smtp_failures_retry_with_backoff_then_fail(email_inbox: Inbox, alice: U
     conversation = conversation_of(first)
     reply = conversations.reply_send(conversation=conversation, agent=alice, text="Hi")
 
-    assert services.message_deliver(message_id=reply.pk) == Message.Delivery.QUEUED
+    assert delivery.message_deliver(message_id=reply.pk) == Message.Delivery.QUEUED
     reply.refresh_from_db()
     assert reply.delivery_attempts == 1
     assert "Connection" in reply.delivery_error or "refused" in reply.delivery_error.lower()
     assert reply.delivery_due_at is not None
-    for _attempt in range(services.MAX_DELIVERY_ATTEMPTS - 1):
-        services.message_deliver(message_id=reply.pk)
+    for _attempt in range(delivery.MAX_DELIVERY_ATTEMPTS - 1):
+        delivery.message_deliver(message_id=reply.pk)
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.FAILED
     assert conversation.events.filter(kind=ConversationEvent.Kind.DELIVERY_FAILED).exists()
@@ -471,7 +472,7 @@ def test_why_a_message_failed_is_shown_in_the_admins_language(cast: Cast) -> Non
     inbox = inbox_create(
         workspace=cast.workspace, kind="email", name="Email", address="help@toko-test.example"
     )
-    result = services.inbound_ingest(
+    result = inbound.inbound_ingest(
         inbox=inbox, payload=b"Subject: no sender\r\n\r\nHi\r\n", source="test"
     )
     assert result.status == "failed"

@@ -1,0 +1,37 @@
+"""A task queued under its old path before an upgrade still runs after it (migration 0007)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django_tasks_db.models import DBTaskResult
+
+from layan.conversations.tasks import inbound_process_task
+from layan.core.worker import run_tasks_now
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.testing.mail import customer_email
+
+moved = importlib.import_module("layan.conversations.migrations.0007_moved_task_paths")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payload_queued_under_the_old_task_path_is_processed(email_inbox: Inbox) -> None:
+    raw = InboundRaw.objects.create(
+        inbox=email_inbox,
+        source="smtp",
+        digest="d" * 64,
+        payload=customer_email(to=email_inbox.address),
+    )
+    result = inbound_process_task.enqueue(raw_id=raw.pk)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        task_path="layan.inboxes.tasks.inbound_process_task"
+    )
+
+    moved.rename(apps, None)
+    run_tasks_now()
+
+    raw.refresh_from_db()
+    assert raw.status == InboundRaw.Status.PROCESSED
+    assert raw.conversation is not None
