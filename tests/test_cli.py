@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
-from layan.testing.fixtures import free_port
+from layan.testing.ports import free_port
 
 LAYAN = str(Path(sys.executable).parent / "layan")
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from layan.testing.fixtures import free_port
+from layan.testing.ports import free_port
 from layan.testing.redis import REDIS, start_redis
 from tests.test_cli import LAYAN, layan_env, opener, post_form, wait_for_health
 

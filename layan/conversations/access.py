@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 
 from layan.accounts.models import User
 from layan.conversations.models import Conversation, Macro, Message
-from layan.customers.models import Customer
 
 
 def access_conversation(*, actor: User, number: int) -> Conversation:
@@ -24,14 +23,6 @@ def access_message(*, actor: User, message_id: int) -> Message:
         Message.objects.select_related("conversation", "raw"),
         pk=message_id,
         conversation__workspace_id=actor.workspace_id,
-    )
-
-
-def access_customer(*, actor: User, customer_id: int) -> Customer:
-    return get_object_or_404(
-        Customer.objects.select_related("company"),
-        pk=customer_id,
-        workspace_id=actor.workspace_id,
     )
 
 

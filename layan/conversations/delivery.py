@@ -17,11 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layan.conversations.inbound import backoff
 from layan.conversations.models import ConversationEvent, Message
 from layan.conversations.services import _publish, timeline_add
 from layan.conversations.tasks import deliver_task
 from layan.core.events import Event
+from layan.core.timers import backoff
 from layan.inboxes import registry
 
 logger = logging.getLogger(__name__)

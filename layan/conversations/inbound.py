@@ -35,6 +35,7 @@ from layan.conversations.receiving import (
 )
 from layan.conversations.services import _publish, timeline_add
 from layan.core.rows import column, rows_insert, table
+from layan.core.timers import backoff
 from layan.customers.services import IdentityClaim, customers_resolve
 from layan.inboxes import registry
 from layan.inboxes.models import InboundRaw, Inbox
@@ -47,11 +48,6 @@ MAX_PROCESS_ATTEMPTS = 5
 # A stored payload still waiting after this (its process died before processing it) is retried.
 PROCESS_LEASE = dt.timedelta(minutes=10)
 RETRYABLE = (InboundRaw.Status.PENDING, InboundRaw.Status.FAILED)
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8… minutes, at most an hour."""
-    return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
 @dataclass(frozen=True)

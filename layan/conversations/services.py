@@ -33,7 +33,7 @@ from layan.conversations.models import (
     WorkspaceCounter,
 )
 from layan.core.events import Event, publish
-from layan.customers.models import Customer
+from layan.customers.models import Customer, CustomerMerge
 from layan.inboxes import registry
 from layan.inboxes.models import Inbox
 from layan.inboxes.types import InboundAttachment
@@ -636,3 +636,43 @@ def conversation_open_for_customer(
             )
             _after_customer_message(conversation=conversation, message=message, now=timezone.now())
     return conversation
+
+
+def on_customer_merged(event: Event) -> None:
+    """Event handler, inside the merge's transaction: the customer's conversations go with
+    them, recorded on the merge so that undoing it gives back exactly these."""
+    merge = CustomerMerge.objects.select_related("source", "target").get(pk=event.payload["merge"])
+    actor = _actor(event)
+    conversations = list(Conversation.objects.filter(customer=merge.source))
+    merge.conversation_ids = [conversation.pk for conversation in conversations]
+    merge.save(update_fields=["conversation_ids"])
+    Conversation.objects.filter(pk__in=merge.conversation_ids).update(customer=merge.target)
+    for conversation in conversations:
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind="merged",
+            data={"from": str(merge.source), "to": str(merge.target), "merge": merge.pk},
+        )
+
+
+def on_customer_unmerged(event: Event) -> None:
+    """Event handler, inside the undo's transaction: the conversations the merge moved go back
+    (those still with the customer they were merged into)."""
+    merge = CustomerMerge.objects.select_related("source", "target").get(pk=event.payload["merge"])
+    actor = _actor(event)
+    Conversation.objects.filter(pk__in=merge.conversation_ids, customer=merge.target).update(
+        customer=merge.source
+    )
+    for conversation in Conversation.objects.filter(pk__in=merge.conversation_ids):
+        timeline_add(
+            conversation=conversation,
+            actor=actor,
+            kind="unmerged",
+            data={"from": str(merge.target), "to": str(merge.source), "merge": merge.pk},
+        )
+
+
+def _actor(event: Event) -> User | None:
+    actor_id = event.payload.get("actor")
+    return User.objects.filter(pk=actor_id).first() if actor_id else None

@@ -70,3 +70,8 @@ def timer_table() -> Sequence[Timer]:
 
 def fire_all_due(*, now: dt.datetime | None = None) -> int:
     return sum(fire_due(timer, now=now) for timer in timer_table())
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """When a failed attempt is tried again: 1, 2, 4, 8… minutes, at most an hour."""
+    return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))

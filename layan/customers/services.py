@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import User, Workspace
+from layan.core.events import Event, publish
 from layan.customers.models import Company, Customer, CustomerMerge, Identity
 from layan.customers.phones import phone_normalize, region_for_timezone
 
@@ -187,62 +188,50 @@ def customer_update(
 
 @transaction.atomic
 def customer_merge(*, source: Customer, target: Customer, actor: User | None) -> CustomerMerge:
-    """Move every identity and conversation of `source` to `target`; undo with customer_unmerge."""
-    from layan.conversations.models import Conversation
-    from layan.conversations.services import timeline_add
-
+    """Move every identity of `source` to `target`, and with them what belongs to the customer
+    elsewhere (their conversations: the event table's `customer.merged`, in this transaction);
+    undo with customer_unmerge."""
     if source.pk == target.pk or source.workspace_id != target.workspace_id:
         raise ValidationError(_("Choose two different customers of this workspace."))
     if source.merged_into_id is not None:
         raise ValidationError(_("This customer was already merged."))
     identity_ids = list(source.identities.values_list("pk", flat=True))
-    conversation_ids = list(source.conversations.values_list("pk", flat=True))
     merge = CustomerMerge.objects.create(
         workspace_id=source.workspace_id,
         source=source,
         target=target,
         actor=actor,
         identity_ids=identity_ids,
-        conversation_ids=conversation_ids,
     )
     Identity.objects.filter(pk__in=identity_ids).update(customer=target)
-    Conversation.objects.filter(pk__in=conversation_ids).update(customer=target)
     source.merged_into = target
     source.save(update_fields=["merged_into"])
-    for conversation in Conversation.objects.filter(pk__in=conversation_ids):
-        timeline_add(
-            conversation=conversation,
-            actor=actor,
-            kind="merged",
-            data={"from": str(source), "to": str(target), "merge": merge.pk},
-        )
+    _merge_publish("customer.merged", merge, actor)
     return merge
 
 
 @transaction.atomic
 def customer_unmerge(*, merge: CustomerMerge, actor: User | None) -> Customer:
     """Give the merged customer back exactly what it had (identities added later stay)."""
-    from layan.conversations.models import Conversation
-    from layan.conversations.services import timeline_add
-
     if merge.undone_at is not None:
         raise ValidationError(_("This merge was already undone."))
     source = merge.source
     Identity.objects.filter(pk__in=merge.identity_ids, customer=merge.target).update(
         customer=source
     )
-    Conversation.objects.filter(pk__in=merge.conversation_ids, customer=merge.target).update(
-        customer=source
-    )
     source.merged_into = None
     source.save(update_fields=["merged_into"])
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
-    for conversation in Conversation.objects.filter(pk__in=merge.conversation_ids):
-        timeline_add(
-            conversation=conversation,
-            actor=actor,
-            kind="unmerged",
-            data={"from": str(merge.target), "to": str(source), "merge": merge.pk},
-        )
+    _merge_publish("customer.unmerged", merge, actor)
     return source
+
+
+def _merge_publish(name: str, merge: CustomerMerge, actor: User | None) -> None:
+    publish(
+        Event(
+            name=name,
+            workspace_id=merge.workspace_id,
+            payload={"merge": merge.pk, "actor": actor.pk if actor else None},
+        )
+    )

@@ -1,4 +1,6 @@
-"""Customer pages in the desk: profile, identities, conversations on every channel, merges."""
+"""Customer actions in the desk: addresses, merges and their undoing, companies. The customer's
+card itself (profile and every conversation) is a conversations page
+(`conversations/views/customers.py`): it shows what stands above this app."""
 
 from __future__ import annotations
 
@@ -11,48 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layan.accounts.access import admin_required, agent_required, current_agent
-from layan.conversations.access import access_customer
-from layan.conversations.selectors import customer_history
 from layan.customers import services
-from layan.customers.forms import CompanyForm, CustomerForm
+from layan.customers.access import access_customer
+from layan.customers.forms import CompanyForm
 from layan.customers.models import Company, Customer, CustomerMerge, Identity
-
-
-@agent_required
-def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
-    agent = current_agent(request)
-    item = access_customer(actor=agent, customer_id=customer_id)
-    form = CustomerForm(request.POST or None, workspace=agent.workspace, instance_data=item)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.customer_update(
-                customer=item,
-                name=data["name"],
-                language=data["language"],
-                timezone_name=data["timezone"],
-                company=data["company"],
-                notes=data["notes"],
-                tags=data["tags"].split(","),
-            )
-            messages.success(request, _("Customer saved."))
-            return redirect("desk:customer", customer_id=item.pk)
-        except ValidationError as problem:
-            form.add_error(None, problem)
-    return render(
-        request,
-        "customers/customer.html",
-        {
-            "nav": "inbox",
-            "customer": item,
-            "form": form,
-            "identities": item.identities.all(),
-            "identity_kinds": Identity.Kind.choices,
-            "history": customer_history(customer=item, limit=100),
-            "merges": CustomerMerge.objects.filter(target=item).select_related("source", "actor"),
-            "merged_into": item.merged_into,
-        },
-    )
 
 
 @require_POST

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from django.utils import translation
 from layan.accounts.models import User, Workspace
 from layan.inboxes.models import Inbox
 from layan.testing import personas
+from layan.testing.ports import free_port
 
 
 @pytest.fixture
@@ -87,12 +87,6 @@ def client_for(user: User) -> Client:
 def outbox() -> list[mail.EmailMessage]:
     mail.outbox = []
     return mail.outbox
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class AsgiServer:

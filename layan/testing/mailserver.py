@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from imapclient import IMAPClient
 
-from layan.testing.fixtures import free_port
+from layan.testing.ports import free_port
 
 PASSWORD = "mail-test-password"
 

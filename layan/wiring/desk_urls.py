@@ -3,6 +3,7 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.conversations.views import customers as customer_card
 from layan.conversations.views import inbound
 from layan.conversations.views import inbox as conversations
 from layan.conversations.views import knowledge as conversation_knowledge
@@ -42,7 +43,7 @@ urlpatterns = [
     path("messages/<int:message_id>/source/", conversations.message_source, name="message_source"),
     path("messages/<int:message_id>/retry/", conversations.message_retry, name="message_retry"),
     path("attachments/<int:attachment_id>/", conversations.attachment, name="attachment"),
-    path("customers/<int:customer_id>/", customers.customer, name="customer"),
+    path("customers/<int:customer_id>/", customer_card.customer, name="customer"),
     path("customers/<int:customer_id>/identities/", customers.identity_add, name="identity_add"),
     path("customers/<int:customer_id>/merge/", customers.merge, name="customer_merge"),
     path("customers/merges/<int:merge_id>/undo/", customers.unmerge, name="customer_unmerge"),

@@ -3,7 +3,8 @@
 Handlers run after the transaction commits, except those wrapped in `InTransaction`, which run
 as the event is published, inside it:
 - routing a new live chat: the chat opens with its person or its place in the queue, never
-  committed without either, and the visitor's first answer says who took it.
+  committed without either, and the visitor's first answer says who took it;
+- a customer merged (or the merge undone): their conversations move with them, all or nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
 from layan.conversations import delivery
+from layan.conversations import services as conversations
 from layan.core.events import Event, InTransaction
 from layan.realtime import push
 from layan.routing import services as routing
@@ -31,6 +33,8 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
         chat.on_chat_assigned,
     ],
     "conversation.read": [push.to_conversation_desks],
+    "customer.merged": [InTransaction(conversations.on_customer_merged)],
+    "customer.unmerged": [InTransaction(conversations.on_customer_unmerged)],
     "conversation.solved": [chat_mail.on_conversation_solved],
     "message.created": [push.to_workspace_agents, delivery.on_message_created],
     "message.updated": [push.to_workspace_agents],

@@ -22,8 +22,9 @@ from layan.customers.models import Identity
 from layan.inboxes.models import Inbox
 from layan.realtime.presence import visitor_is_present
 from layan.testing.chat import chat_configure
-from layan.testing.fixtures import AsgiServer, free_port
+from layan.testing.fixtures import AsgiServer
 from layan.testing.personas import Cast
+from layan.testing.ports import free_port
 
 from .test_conversations import log_in
 

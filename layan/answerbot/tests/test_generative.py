@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from layan.answerbot.services import Answer, answer
-from layan.testing.fixtures import free_port
 from layan.testing.personas import Cast
+from layan.testing.ports import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

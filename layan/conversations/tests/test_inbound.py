@@ -414,7 +414,7 @@ def test_internal_notes_never_leave_the_building(
 
 
 def test_smtp_failures_retry_with_backoff_then_fail(email_inbox: Inbox, alice: User) -> None:
-    from layan.testing.fixtures import free_port
+    from layan.testing.ports import free_port
 
     Inbox.objects.filter(pk=email_inbox.pk).update(
         config={"smtp_host": "127.0.0.1", "smtp_port": free_port(), "smtp_security": "none"}

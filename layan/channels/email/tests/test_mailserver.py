@@ -22,9 +22,9 @@ from layan.core.timers import fire_all_due
 from layan.core.worker import run_tasks_now
 from layan.inboxes import services as inbox_services
 from layan.inboxes.models import Inbox
-from layan.testing.fixtures import free_port
 from layan.testing.mail import INBOX_ADDRESS, customer_email, without_acknowledgements
 from layan.testing.mailserver import PASSWORD, Dovecot, SmtpRelay
+from layan.testing.ports import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
