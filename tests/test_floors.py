@@ -40,7 +40,6 @@ DEBTS = {
     ("core", "sla"): "the page cache asks when support opens or closes next",
     ("accounts", "sla"): "a new workspace gets its support hours",
     ("knowledge", "answerbot"): "an article's reindex embeds its passages",
-    ("conversations", "answerbot"): "the agent sidebar asks the bot",
 }
 
 
@@ -121,3 +120,21 @@ def test_the_ground_floor_holds_no_table_of_the_house() -> None:
         assert not (ROOT / "core" / moved).exists()
     assert not (ROOT / "core" / "management").exists()
     assert not (ROOT / "accounts" / "desk_urls.py").exists()
+
+
+def test_every_surface_asks_the_bot_through_its_one_door() -> None:
+    # bot_ask / bot_settle (answerbot/services.py): what the bot answers and how a self-service
+    # session opens and ends is decided in one place, whatever the surface.
+    inner = {"answer", "bot_session_open", "bot_session_end"}
+    callers = []
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT).parts
+        if relative[0] == "answerbot" or "tests" in relative:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            names = {alias.name for alias in node.names}
+            if (node.module or "").startswith("layan.answerbot") and inner & names:
+                callers.append(str(path.relative_to(ROOT)))
+    assert callers == []

@@ -10,13 +10,17 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from layan.accounts.models import Workspace
 from layan.answerbot import llm, retrieval
 from layan.answerbot.embeddings import embedder
-from layan.answerbot.models import Passage
+from layan.answerbot.models import BotSession, Passage
+from layan.answerbot.sessions import bot_session_end, bot_session_open
+from layan.conversations.models import Conversation
+from layan.conversations.services import conversation_bot_outcome
 from layan.knowledge.models import Article, ArticleTranslation
 from layan.search import engine
 from layan.search.analysis import detect_language, fold
@@ -183,3 +187,68 @@ def _sections(article_id: int, language: str) -> list[str]:
         .order_by("position")
         .values_list("text", flat=True)
     )
+
+
+def bot_ask(
+    *,
+    workspace: Workspace,
+    question: str,
+    language: str | None,
+    channel: str,
+    session_key: str = "",
+    conversation_id: int | None = None,
+    suggested: Sequence[int] = (),
+    count_unanswered: bool = False,
+) -> Answer | Handoff:
+    """The one door to the answer bot, for every surface (the chat, the acknowledgement, the
+    contact form's suggestions, the agent's sidebar): its answer, or why it hands off.
+
+    When a customer is the one asking (`session_key`: a chat, a request, a form), the
+    self-service session that counts the attempt is opened too: when the bot answered, when
+    articles were `suggested`, or always with `count_unanswered` (a chat, where the hand-off
+    itself is the session's end)."""
+    result = answer(question=question, workspace=workspace, language=language, channel=channel)
+    article_id = result.article.pk if isinstance(result, Answer) else next(iter(suggested), None)
+    if session_key and (article_id is not None or count_unanswered):
+        bot_session_open(
+            workspace=workspace,
+            key=session_key,
+            channel=channel,
+            question=question.strip(),
+            language=language or "",
+            article_id=result.article.pk
+            if isinstance(result, Answer)
+            else next(iter(suggested), None),
+            conversation_id=conversation_id,
+        )
+    return result
+
+
+def bot_settle(
+    *,
+    workspace_id: int,
+    session_key: str,
+    resolved: bool,
+    reason: str,
+    conversation: Conversation | None = None,
+    action: str = "",
+    once: bool = False,
+) -> bool:
+    """The customer's word on a self-service attempt ends its session (the first word counts):
+    `resolved` (it answered them) or handed to a person, with why. The conversation, if any,
+    records it on its timeline (`action`, by default "resolved" / "handed_off"; a resolved
+    conversation is solved); with `once`, only when this ended the session (a link the
+    customer may click twice). False: the session had ended already."""
+    ended = bot_session_end(
+        workspace_id=workspace_id,
+        key=session_key,
+        outcome=BotSession.Outcome.RESOLVED if resolved else BotSession.Outcome.HANDED_OFF,
+        reason=reason,
+    )
+    if conversation is not None and (ended or not once):
+        conversation_bot_outcome(
+            conversation=conversation,
+            action=action or ("resolved" if resolved else "handed_off"),
+            reason="" if resolved or action else reason,
+        )
+    return ended

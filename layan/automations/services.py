@@ -20,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from layan.answerbot.models import BotSession
-from layan.answerbot.sessions import bot_session_end, bot_session_open
+from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.conversations.models import Conversation, ConversationEvent, Message
-from layan.conversations.services import conversation_bot_outcome, timeline_add
+from layan.conversations.services import timeline_add
 from layan.core.events import Event
 from layan.inboxes.mail import send_workspace_email
 from layan.inboxes.models import Inbox
@@ -71,22 +71,20 @@ def answered_already(conversation: Conversation) -> bool:
 def answered_record(*, conversation: Conversation, answered: bool) -> bool:
     """The customer says whether the acknowledgement's article answered them. The first word
     counts (False: already said); "yes" solves the request with no person involved."""
-    ended = bot_session_end(
+    return bot_settle(
         workspace_id=conversation.workspace_id,
-        key=session_key(conversation.pk),
-        outcome=BotSession.Outcome.RESOLVED if answered else BotSession.Outcome.HANDED_OFF,
+        session_key=session_key(conversation.pk),
+        resolved=answered,
         reason="answered" if answered else "not_answered",
+        conversation=conversation,
+        action="resolved" if answered else "not_answered",
+        once=True,
     )
-    if ended:
-        conversation_bot_outcome(
-            conversation=conversation, action="resolved" if answered else "not_answered"
-        )
-    return ended
 
 
 def on_conversation_created(event: Event) -> None:
     """Event handler: queue the acknowledgement of a request a customer opened."""
-    from layan.automations.tasks import acknowledge_task
+    from layan.automations.tasks import acknowledge_task  # the tasks <-> services pair
 
     if event.payload.get("channel") in ACKNOWLEDGED_CHANNELS:
         acknowledge_task.enqueue(conversation_id=int(event.payload["conversation"]))
@@ -94,8 +92,6 @@ def on_conversation_created(event: Event) -> None:
 
 def acknowledgement_send(*, conversation_id: int) -> str:
     """Send the acknowledgement once; returns what happened (for the task result)."""
-    from layan.answerbot.services import Answer, answer
-
     conversation = (
         Conversation.objects.select_related("workspace", "customer", "inbox")
         .filter(pk=conversation_id)
@@ -121,23 +117,16 @@ def acknowledgement_send(*, conversation_id: int) -> str:
         return "already sent"
     workspace = conversation.workspace
     language = conversation.language or conversation.customer.language or workspace.default_language
-    result = answer(
-        question=f"{conversation.subject}\n{first.text}",
+    result = bot_ask(
         workspace=workspace,
+        question=f"{conversation.subject}\n{first.text}",
         language=language,
         channel="email",
+        session_key=session_key(conversation.pk),
+        conversation_id=conversation.pk,
     )
     suggestion = None
     if isinstance(result, Answer):
-        bot_session_open(
-            workspace=workspace,
-            key=session_key(conversation.pk),
-            channel="email",
-            question=f"{conversation.subject}\n{first.text}".strip(),
-            language=language,
-            article_id=result.article.pk,
-            conversation_id=conversation.pk,
-        )
         suggestion = {
             "answered_url": settings.BASE_URL
             + reverse("request_answered", args=[answered_token(conversation.pk)]),

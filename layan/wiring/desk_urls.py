@@ -3,6 +3,7 @@
 from django.urls import path
 
 from layan.accounts.views import desk, settings
+from layan.answerbot import views as answerbot
 from layan.conversations.views import customers as customer_card
 from layan.conversations.views import inbound
 from layan.conversations.views import inbox as conversations
@@ -26,7 +27,7 @@ urlpatterns = [
     path("conversations/<int:number>/reply/", conversations.reply, name="reply"),
     path(
         "conversations/<int:number>/suggestions/",
-        conversation_knowledge.suggestions,
+        answerbot.suggestions,
         name="conversation_suggestions",
     ),
     path(

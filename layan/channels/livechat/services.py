@@ -32,12 +32,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from layan.accounts.models import User
-from layan.answerbot.services import Answer, answer
-from layan.answerbot.sessions import bot_session_end, bot_session_open
+from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.channels.livechat.config import ChatConfig, origin_allowed
 from layan.conversations.inbound import inbound_ingest_many
 from layan.conversations.models import Attachment, Conversation, Message
-from layan.conversations.services import bot_reply_add, conversation_bot_outcome
+from layan.conversations.services import bot_reply_add
 from layan.core.events import Event, publish
 from layan.core.text import sentences
 from layan.customers.models import Customer, Identity
@@ -546,20 +545,14 @@ def chat_bot_turn(*, inbox: Inbox, message_id: int) -> dict[str, Any] | None:
         or Message.objects.filter(conversation=conversation, headers__answers=message.pk).exists()
     ):
         return None
-    result = answer(
-        question=message.text,
+    result = bot_ask(
         workspace=conversation.workspace,
+        question=message.text,
         language=conversation.language or None,
         channel="chat",
-    )
-    bot_session_open(
-        workspace=conversation.workspace,
-        key=f"chat:{conversation.pk}",
-        channel="chat",
-        question=message.text,
-        language=conversation.language,
-        article_id=result.article.pk if isinstance(result, Answer) else None,
+        session_key=f"chat:{conversation.pk}",
         conversation_id=conversation.pk,
+        count_unanswered=True,
     )
     if not isinstance(result, Answer):
         return _bot_hand_off(
@@ -590,13 +583,13 @@ def _bot_hand_off(
     visitor is told in their language who will reply, or that a person will as soon as one is
     free (the queue frame that follows gives the position and wait). Never silence."""
 
-    bot_session_end(
+    bot_settle(
         workspace_id=conversation.workspace_id,
-        key=f"chat:{conversation.pk}",
-        outcome="handed_off",
+        session_key=f"chat:{conversation.pk}",
+        resolved=False,
         reason=reason,
+        conversation=conversation,
     )
-    conversation_bot_outcome(conversation=conversation, action="handed_off", reason=reason)
     agent = conversation_route(conversation=conversation)
     with override(conversation.language or inbox.workspace.default_language):
         if reason == "asked_for_person":
@@ -647,11 +640,11 @@ def chat_bot_feedback(
         return None
     if not answered:
         return _bot_hand_off(inbox=inbox, conversation=conversation, reason="asked_for_person")
-    bot_session_end(
+    bot_settle(
         workspace_id=conversation.workspace_id,
-        key=f"chat:{conversation.pk}",
-        outcome="resolved",
+        session_key=f"chat:{conversation.pk}",
+        resolved=True,
         reason="confirmed",
+        conversation=conversation,
     )
-    conversation_bot_outcome(conversation=conversation, action="resolved")
     return None

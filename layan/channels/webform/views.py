@@ -13,12 +13,10 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from layan.accounts.models import Workspace
-from layan.answerbot.services import Answer, answer
-from layan.answerbot.sessions import bot_session_end, bot_session_open
+from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.channels.webform.forms import ContactForm
 from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
-from layan.conversations.services import conversation_bot_outcome
 from layan.core.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
 from layan.knowledge.selectors import search_articles
@@ -100,13 +98,11 @@ def contact_send(request: HttpRequest) -> HttpResponse:
         form.add_error(None, result.reason or "failed")
         return contact_page(request, form=form, status=400)
     if result.status == "ok" and form.suggested_ids():
-        bot_session_end(
+        bot_settle(
             workspace_id=inbox.workspace_id,
-            key=f"webform:{data['form_id']}",
-            outcome="handed_off",
+            session_key=f"webform:{data['form_id']}",
+            resolved=False,
             reason="submitted_anyway",
-        )
-        conversation_bot_outcome(
             conversation=Conversation.objects.get(pk=result.conversation_id),
             action="submitted_anyway",
         )
@@ -146,25 +142,24 @@ def contact_suggest(request: HttpRequest) -> HttpResponse:
     if workspace is None or len(text) < 4:
         return render(request, "webform/_contact_suggestions.html", {"results": []})
     language = translation.get_language() or workspace.default_language
-    best = answer(question=text, workspace=workspace, language=language, channel="webform")
+    form_id = request.GET.get("form_id", "")[:64]
     results = search_articles(workspace=workspace, query=text, language=language, limit=SUGGESTIONS)
+    # A self-service attempt when anything is shown: resolved unless this form is sent anyway
+    # (see contact_send).
+    best = bot_ask(
+        workspace=workspace,
+        question=text,
+        language=language,
+        channel="webform",
+        session_key=f"webform:{form_id}" if form_id else "",
+        suggested=[r.link.article.pk for r in results],
+    )
     confident = best if isinstance(best, Answer) else None
     if confident is not None:
         results = [r for r in results if r.link.article.pk != confident.article.pk][
             : SUGGESTIONS - 1
         ]
     shown = ([confident.article.pk] if confident else []) + [r.link.article.pk for r in results]
-    form_id = request.GET.get("form_id", "")[:64]
-    if shown and form_id:
-        # Self-service attempt: resolved unless this form is sent anyway (see contact_send).
-        bot_session_open(
-            workspace=workspace,
-            key=f"webform:{form_id}",
-            channel="webform",
-            question=text,
-            language=language,
-            article_id=shown[0],
-        )
     return render(
         request,
         "webform/_contact_suggestions.html",

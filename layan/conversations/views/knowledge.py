@@ -1,10 +1,10 @@
-"""The conversation page's knowledge panel: the answer bot's suggestion for the customer's
-latest message, and a search over public and internal articles, each with one click to put a
-link or the text into the reply."""
+"""The conversation page's knowledge panel: a search over public and internal articles, each
+with one click to put a link or the text into the reply. The answer bot's suggestion for the
+customer's latest message fills the same panel from `answerbot/views.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +30,7 @@ class Insertable:
     text: str
 
 
-def _insertable(translation: ArticleTranslation, snippet: str = "") -> Insertable:
+def insertable(translation: ArticleTranslation, snippet: str = "") -> Insertable:
     article = translation.article
     internal = article.visibility == Article.Visibility.INTERNAL
     text = html_to_text(translation.body_html)
@@ -45,7 +45,7 @@ def _insertable(translation: ArticleTranslation, snippet: str = "") -> Insertabl
     )
 
 
-def _last_question(conversation: Conversation) -> str:
+def last_question(conversation: Conversation) -> str:
     last = (
         Message.objects.filter(conversation=conversation, direction=Message.Direction.INBOUND)
         .order_by("-created_at", "-id")
@@ -53,44 +53,6 @@ def _last_question(conversation: Conversation) -> str:
         .first()
     )
     return f"{conversation.subject}\n{last or ''}".strip()
-
-
-@agent_required
-def suggestions(request: HttpRequest, number: int) -> HttpResponse:
-    from layan.answerbot.services import Answer, answer
-
-    agent = current_agent(request)
-    conversation = access_conversation(actor=agent, number=number)
-    question = _last_question(conversation)
-    result = answer(
-        question=question,
-        workspace=conversation.workspace,
-        language=conversation.language or None,
-        channel="desk",
-    )
-    suggested = None
-    related: list[Insertable] = []
-    if isinstance(result, Answer):
-        suggested = _insertable(result.translation, result.passage)
-        suggested = replace(suggested, text=result.text)
-        candidate_ids = [pk for pk in result.candidates if pk != result.article.pk][:3]
-    else:
-        candidate_ids = result.candidates[:3]
-    if candidate_ids:
-        language = conversation.language or conversation.workspace.default_language
-        translations = ArticleTranslation.objects.filter(
-            article_id__in=candidate_ids, article__status=Article.Status.PUBLISHED
-        ).select_related("article")
-        best: dict[int, ArticleTranslation] = {}
-        for translation in translations:
-            if translation.article_id not in best or translation.language == language:
-                best[translation.article_id] = translation
-        related = [_insertable(best[pk]) for pk in candidate_ids if pk in best]
-    return render(
-        request,
-        "conversations/_suggestions.html",
-        {"suggested": suggested, "related": related, "conversation": conversation},
-    )
 
 
 @agent_required
@@ -107,7 +69,7 @@ def article_search(request: HttpRequest, number: int) -> HttpResponse:
             include_internal=True,
             limit=8,
         )
-        results = [_insertable(item.link.translation, str(item.snippet)) for item in found]
+        results = [insertable(item.link.translation, str(item.snippet)) for item in found]
     return render(
         request,
         "conversations/_article_results.html",
