@@ -39,7 +39,6 @@ DEBTS = {
     ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
     ("core", "sla"): "the page cache asks when support opens or closes next",
     ("accounts", "sla"): "a new workspace gets its support hours",
-    ("knowledge", "answerbot"): "an article's reindex embeds its passages",
 }
 
 

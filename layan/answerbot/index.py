@@ -9,7 +9,9 @@ from django.db.models import F
 
 from layan.answerbot.embeddings import embedder, to_bytes
 from layan.answerbot.models import Passage, PassageSet
+from layan.core.events import Event
 from layan.core.sanitize import html_to_text
+from layan.knowledge.models import Article
 
 MAX_SECTION_CHARS = 600
 
@@ -32,8 +34,6 @@ def article_passages_index(*, article_id: int) -> int:
     The vectors are computed before the transaction (tens of milliseconds per text, seconds
     for a long article): on SQLite a write transaction holds the database's only write lock,
     and mail piped in by `layan email ingest` would wait on it."""
-    from layan.knowledge.models import Article
-
     article = (
         Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
         .prefetch_related("translations")
@@ -86,3 +86,9 @@ def passages_changed(*, workspace_id: int) -> None:
     updated = PassageSet.objects.filter(pk=workspace_id).update(version=F("version") + 1)
     if not updated:
         PassageSet.objects.get_or_create(workspace_id=workspace_id, defaults={"version": 1})
+
+
+def on_article_indexed(event: Event) -> None:
+    """Event handler, in the same run as the article's search postings (the index task, or the
+    demo's load): the answer bot's passages follow the article as it is now."""
+    article_passages_index(article_id=int(event.payload["article"]))

@@ -1,17 +1,24 @@
-"""The agent's side of the answer bot: in the conversation page's knowledge panel, the bot's
-suggested answer to the customer's latest message and the articles it nearly chose."""
+"""The desk's side of the answer bot: in the conversation page's knowledge panel, the bot's
+suggested answer to the customer's latest message and the articles it nearly chose; and the
+self-service report (help-center searches, article helpfulness, what the bot deflected, the
+questions it could not settle)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from layan.accounts.access import agent_required, current_agent
 from layan.answerbot.services import Answer, bot_ask
+from layan.answerbot.sessions import content_gaps, deflection_report
 from layan.conversations.access import access_conversation
 from layan.conversations.views.knowledge import Insertable, insertable, last_question
+from layan.knowledge import selectors
 from layan.knowledge.models import Article, ArticleTranslation
 
 
@@ -48,4 +55,34 @@ def suggestions(request: HttpRequest, number: int) -> HttpResponse:
         request,
         "answerbot/_suggestions.html",
         {"suggested": suggested, "related": related, "conversation": conversation},
+    )
+
+
+@agent_required
+def report(request: HttpRequest) -> HttpResponse:
+    workspace = current_agent(request).workspace
+    days = 30
+    since = timezone.now() - dt.timedelta(days=days)
+    helpfulness = (
+        Article.objects.filter(workspace=workspace)
+        .prefetch_related("translations")
+        .annotate(
+            yes=Count("feedback", filter=Q(feedback__helpful=True)),
+            no=Count("feedback", filter=Q(feedback__helpful=False)),
+        )
+        .filter(Q(yes__gt=0) | Q(no__gt=0) | Q(views__gt=0))
+        .order_by("-views")[:50]
+    )
+    return render(
+        request,
+        "answerbot/self_service_report.html",
+        {
+            "searches": selectors.search_report(workspace=workspace, since=since),
+            "helpfulness": helpfulness,
+            "stale": selectors.stale_articles(workspace=workspace, today=timezone.localdate()),
+            "deflection": deflection_report(workspace=workspace, since=since),
+            "gaps": content_gaps(workspace=workspace, since=since),
+            "days": days,
+            "nav": "knowledge",
+        },
     )

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import User, Workspace
+from layan.core.events import Event, publish
 from layan.core.page_cache import public_pages_changed
 from layan.core.sanitize import markdown_to_html
 from layan.knowledge.models import (
@@ -305,8 +306,14 @@ def shipping_policy_save(
 
 
 def article_reindex(*, article_id: int) -> None:
-    """Everything derived from an article: search postings and the answer bot's passages."""
-    from layan.answerbot.index import article_passages_index
-
+    """Everything derived from an article: its search postings here, then what other apps
+    derive from it (the answer bot's passages: the event table's `article.indexed`)."""
     article_index(article_id=article_id)
-    article_passages_index(article_id=article_id)
+    workspace_id = Article.objects.filter(pk=article_id).values_list("workspace_id", flat=True)
+    publish(
+        Event(
+            name="article.indexed",
+            workspace_id=workspace_id.first() or 0,
+            payload={"article": article_id},
+        )
+    )

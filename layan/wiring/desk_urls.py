@@ -52,7 +52,7 @@ urlpatterns = [
     path("knowledge/new/", knowledge.article_new, name="article_new"),
     path("knowledge/preview/", knowledge.preview, name="article_preview"),
     path("knowledge/categories/", knowledge.categories, name="categories"),
-    path("knowledge/report/", knowledge.report, name="knowledge_report"),
+    path("knowledge/report/", answerbot.report, name="knowledge_report"),
     path("knowledge/shipping/", knowledge.shipping_policy, name="shipping_policy"),
     path(
         "knowledge/<int:article_id>/settings/", knowledge.article_settings, name="article_settings"

@@ -4,13 +4,16 @@ Handlers run after the transaction commits, except those wrapped in `InTransacti
 as the event is published, inside it:
 - routing a new live chat: the chat opens with its person or its place in the queue, never
   committed without either, and the visitor's first answer says who took it;
-- a customer merged (or the merge undone): their conversations move with them, all or nothing.
+- a customer merged (or the merge undone): their conversations move with them, all or nothing;
+- an article indexed: the answer bot's passages are built in the same run as its search
+  postings (the index task retries both; the demo's articles are answerable once it loads).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from layan.answerbot import index as answerbot_index
 from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
@@ -32,6 +35,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
         routing.on_capacity_change,
         chat.on_chat_assigned,
     ],
+    "article.indexed": [InTransaction(answerbot_index.on_article_indexed)],
     "conversation.read": [push.to_conversation_desks],
     "customer.merged": [InTransaction(conversations.on_customer_merged)],
     "customer.unmerged": [InTransaction(conversations.on_customer_unmerged)],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -14,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layan.accounts.access import admin_required, agent_required, current_agent
-from layan.answerbot.sessions import content_gaps, deflection_report
 from layan.core.sanitize import markdown_to_html
 from layan.core.translated import language_names
 from layan.knowledge import selectors, services
@@ -271,36 +268,6 @@ def categories(request: HttpRequest) -> HttpResponse:
         request,
         "desk/knowledge/categories.html",
         {"form": form, "categories": rows, "editing": editing, "nav": "knowledge"},
-    )
-
-
-@agent_required
-def report(request: HttpRequest) -> HttpResponse:
-    workspace = current_agent(request).workspace
-    days = 30
-    since = timezone.now() - dt.timedelta(days=days)
-    helpfulness = (
-        Article.objects.filter(workspace=workspace)
-        .prefetch_related("translations")
-        .annotate(
-            yes=Count("feedback", filter=Q(feedback__helpful=True)),
-            no=Count("feedback", filter=Q(feedback__helpful=False)),
-        )
-        .filter(Q(yes__gt=0) | Q(no__gt=0) | Q(views__gt=0))
-        .order_by("-views")[:50]
-    )
-    return render(
-        request,
-        "desk/knowledge/report.html",
-        {
-            "searches": selectors.search_report(workspace=workspace, since=since),
-            "helpfulness": helpfulness,
-            "stale": selectors.stale_articles(workspace=workspace, today=timezone.localdate()),
-            "deflection": deflection_report(workspace=workspace, since=since),
-            "gaps": content_gaps(workspace=workspace, since=since),
-            "days": days,
-            "nav": "knowledge",
-        },
     )
 
 
