@@ -38,7 +38,6 @@ TOP = {"settings", "urls", "asgi", "cli", "config", "wiring"}
 DEBTS = {
     ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
     ("core", "sla"): "the page cache asks when support opens or closes next",
-    ("accounts", "sla"): "a new workspace gets its support hours",
 }
 
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from layan.accounts.models import AvailabilityEvent, Skill, Team, User, Workspace
 from layan.accounts.tasks import account_email_task
 from layan.core.events import Event, publish
-from layan.sla.models import BusinessHours
 
 LANGUAGE_SKILL_NAMES = {"en": "English", "id": "Bahasa Indonesia", "zh-hans": "中文"}
 
@@ -23,7 +22,8 @@ LANGUAGE_SKILL_NAMES = {"en": "English", "id": "Bahasa Indonesia", "zh-hans": "�
 def workspace_create(
     *, name: str, slug: str, timezone_name: str, languages: list[str], default_language: str
 ) -> Workspace:
-    """A workspace with its (empty) support-hours schedule and one skill per content language."""
+    """A workspace with one skill per content language (and, through its event, an empty
+    support-hours schedule)."""
     workspace = Workspace(
         name=name,
         slug=slug,
@@ -33,9 +33,9 @@ def workspace_create(
     )
     workspace.full_clean()
     workspace.save()
-    BusinessHours.objects.create(
-        workspace=workspace, name="Support hours", timezone=timezone_name, is_default=True
-    )
+    # Its support hours (empty until an admin sets them) are the sla app's: the event table's
+    # `workspace.created`, in this transaction.
+    publish(Event(name="workspace.created", workspace_id=workspace.pk))
     for code in languages:
         Skill.objects.create(
             workspace=workspace,

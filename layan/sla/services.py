@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from layan.accounts.models import Workspace
+from layan.core.events import Event
 from layan.core.page_cache import public_pages_changed
 from layan.sla import hours
 from layan.sla.models import BusinessHours, Holiday, OpeningInterval
@@ -35,3 +37,14 @@ def business_hours_set(
     )
     public_pages_changed(schedule.workspace_id)
     return schedule
+
+
+def on_workspace_created(event: Event) -> None:
+    """Event handler, inside the transaction that created the workspace: every workspace has
+    its default support-hours schedule (empty: no hours until an admin sets them)."""
+    workspace = Workspace.objects.get(pk=event.workspace_id)
+    BusinessHours.objects.get_or_create(
+        workspace=workspace,
+        is_default=True,
+        defaults={"name": "Support hours", "timezone": workspace.timezone},
+    )

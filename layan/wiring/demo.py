@@ -14,6 +14,7 @@ from layan.accounts import demo as accounts_demo
 from layan.accounts.models import Workspace
 from layan.conversations import demo as conversations_demo
 from layan.knowledge import demo as knowledge_demo
+from layan.sla import demo as sla_demo
 
 DEMO_PASSWORD = accounts_demo.DEMO_PASSWORD
 
@@ -25,7 +26,7 @@ class DemoResult:
 
 
 STEPS: list[Callable[[Workspace], None]] = [
-    accounts_demo.load_hours,
+    sla_demo.load_hours,
     accounts_demo.load_channels,
     accounts_demo.load_people,
     knowledge_demo.load_knowledge,

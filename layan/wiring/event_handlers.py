@@ -5,6 +5,7 @@ as the event is published, inside it:
 - routing a new live chat: the chat opens with its person or its place in the queue, never
   committed without either, and the visitor's first answer says who took it;
 - a customer merged (or the merge undone): their conversations move with them, all or nothing;
+- a workspace created: it has its support-hours schedule from the start;
 - an article indexed: the answer bot's passages are built in the same run as its search
   postings (the index task retries both; the demo's articles are answerable once it loads).
 """
@@ -22,6 +23,7 @@ from layan.conversations import services as conversations
 from layan.core.events import Event, InTransaction
 from layan.realtime import push
 from layan.routing import services as routing
+from layan.sla import services as sla
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "agent.availability_changed": [push.to_workspace_agents, routing.on_capacity_change],
@@ -42,4 +44,5 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "conversation.solved": [chat_mail.on_conversation_solved],
     "message.created": [push.to_workspace_agents, delivery.on_message_created],
     "message.updated": [push.to_workspace_agents],
+    "workspace.created": [InTransaction(sla.on_workspace_created)],
 }
