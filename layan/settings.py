@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 # here so that the ground floor (layan.core) that runs them imports nothing above it.
 LAYAN_EVENT_HANDLERS = "layan.wiring.event_handlers.HANDLERS"
 LAYAN_TIMERS = "layan.wiring.timers.TIMERS"
+# When what the public pages show next changes by the clock (support opens or closes): a cached
+# page never outlives it (accounts/page_cache.py).
+LAYAN_PAGES_NEXT_CHANGE = "layan.sla.selectors.support_hours_next_change"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -82,7 +85,7 @@ MIDDLEWARE = [
     "layan.core.middleware.NullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "layan.core.middleware.PreferencesMiddleware",
+    "layan.accounts.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

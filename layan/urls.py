@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from layan.accounts.views import preferences
 from layan.api.api import api
-from layan.core import views as core_views
+from layan.sla import views as sla_views
 
 urlpatterns = [
     path("", include("layan.channels.livechat.urls")),
@@ -13,8 +14,8 @@ urlpatterns = [
     path("", include("layan.automations.urls")),
     path("desk/", include("layan.wiring.desk_urls")),
     path("desk/", include("layan.accounts.urls")),
-    path("i18n/language/", core_views.language_set, name="language_set"),
-    path("support-hours/", core_views.support_hours_footer, name="support_hours"),
+    path("i18n/language/", preferences.language_set, name="language_set"),
+    path("support-hours/", sla_views.support_hours_footer, name="support_hours"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

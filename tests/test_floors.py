@@ -1,8 +1,7 @@
 """The house's floors: an app imports only apps on lower floors (docs/architecture.md).
 
 Read from the code's own imports (an AST walk of `layan/`, tests and migrations left out), so
-it cannot drift. Today's upward imports are listed below as debts: a new one fails this test,
-and so does a debt that is paid (take it off the list, so it cannot come back)."""
+it cannot drift: an import that runs up a floor fails this test."""
 
 from __future__ import annotations
 
@@ -33,12 +32,6 @@ FLOORS = [
     "wiring",
 ]
 TOP = {"settings", "urls", "asgi", "cli", "config", "wiring"}
-
-# Upward imports that exist today; the layout issue pays them off one by one.
-DEBTS = {
-    ("core", "accounts"): "workspace resolution, middleware and the page cache read Workspace",
-    ("core", "sla"): "the page cache asks when support opens or closes next",
-}
 
 
 def _app_of(path: Path) -> str:
@@ -102,14 +95,11 @@ def test_no_channel_imports_another() -> None:
     assert sideways == {}
 
 
-def test_no_app_imports_one_above_it_beyond_the_listed_debts() -> None:
+def test_no_app_imports_one_above_it() -> None:
     upward = {
         pair: files for pair, files in app_imports().items() if floor(pair[0]) < floor(pair[1])
     }
-    new = {pair: files for pair, files in upward.items() if pair not in DEBTS}
-    assert new == {}, "an import runs up a floor (docs/architecture.md, 'Floors')"
-    paid = set(DEBTS) - set(upward)
-    assert paid == set(), "paid off: take these off DEBTS so they cannot come back"
+    assert upward == {}, "an import runs up a floor (docs/architecture.md, 'Floors')"
 
 
 def test_the_ground_floor_holds_no_table_of_the_house() -> None:

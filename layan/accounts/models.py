@@ -97,7 +97,7 @@ class Workspace(models.Model):
         ),
     )
     created_at = models.DateTimeField(default=djtz.now)
-    # Renewed whenever what the public help center shows changes (`layan.core.page_cache`).
+    # Renewed whenever what the public help center shows changes (`layan.accounts.page_cache`).
     pages_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from layan.accounts.models import Team, Workspace
-from layan.core.page_cache import public_pages_changed
+from layan.accounts.page_cache import public_pages_changed
 from layan.inboxes import registry
 from layan.inboxes.models import Inbox
 

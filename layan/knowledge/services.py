@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from layan.accounts.models import User, Workspace
+from layan.accounts.page_cache import public_pages_changed
 from layan.core.events import Event, publish
-from layan.core.page_cache import public_pages_changed
 from layan.core.sanitize import markdown_to_html
 from layan.knowledge.models import (
     Article,

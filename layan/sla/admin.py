@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from layan.core.page_cache import public_pages_changed
+from layan.accounts.page_cache import public_pages_changed
 from layan.sla.models import BusinessHours, Holiday, OpeningInterval
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from layan.accounts.models import Workspace
+from layan.accounts.page_cache import public_pages_changed
 from layan.core.events import Event
-from layan.core.page_cache import public_pages_changed
 from layan.sla import hours
 from layan.sla.models import BusinessHours, Holiday, OpeningInterval
 

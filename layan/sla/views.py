@@ -1,4 +1,5 @@
-"""Admin screen for the workspace's support hours and holidays."""
+"""Support hours: the admin screen for the schedule and holidays, and the public footer that
+says whether support is open now."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from layan.accounts.access import admin_required, current_agent
 from layan.sla import hours, services
@@ -56,3 +58,9 @@ def hours_settings(request: HttpRequest) -> HttpResponse:
         "desk/settings/hours.html",
         {"form": form, "intervals": intervals, "holidays": holidays, "section": "hours"},
     )
+
+
+@require_GET
+def support_hours_footer(request: HttpRequest) -> HttpResponse:
+    """The footer alone, re-rendered by htmx once the browser has told us its time zone."""
+    return render(request, "helpcenter/_footer_hours.html")

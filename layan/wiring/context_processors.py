@@ -5,9 +5,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from layan.core.middleware import TIMEZONE_COOKIE
-from layan.core.page_cache import CSRF_PLACEHOLDER, RENDERING_FOR_CACHE
-from layan.core.workspaces import workspace_for_request
+from layan.accounts.middleware import TIMEZONE_COOKIE
+from layan.accounts.page_cache import CSRF_PLACEHOLDER, RENDERING_FOR_CACHE
+from layan.accounts.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
 from layan.knowledge.models import ShippingPolicy
 from layan.sla.selectors import SupportHoursSummary, support_hours_summary

@@ -21,8 +21,8 @@ from layan.accounts.forms import (
     WorkspaceForm,
 )
 from layan.accounts.models import ContactChannel, Skill
+from layan.accounts.page_cache import public_pages_changed
 from layan.accounts.selectors import agents_for_admin, teams_for_admin
-from layan.core.page_cache import public_pages_changed
 
 
 def _form_errors(form: AgentInviteForm | AgentEditForm, error: ValidationError) -> None:

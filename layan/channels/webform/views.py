@@ -13,11 +13,11 @@ from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
 from layan.accounts.models import Workspace
+from layan.accounts.workspaces import workspace_for_request
 from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.channels.webform.forms import ContactForm
 from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
-from layan.core.workspaces import workspace_for_request
 from layan.inboxes.models import Inbox
 from layan.knowledge.selectors import search_articles
 from layan.knowledge.views.helpcenter import contact_channels, not_set_up

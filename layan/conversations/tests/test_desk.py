@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from layan.accounts.middleware import request_timezone
 from layan.accounts.models import User
 from layan.conversations import services
 from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation, ConversationEvent, Macro, Message
 from layan.conversations.templatetags.conversations import list_row_key
-from layan.core.middleware import request_timezone
 from layan.customers.models import Customer, CustomerMerge
 from layan.customers.services import customer_merge, customer_resolve
 from layan.inboxes.models import Inbox

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from layan.core.page_cache import CSRF_PLACEHOLDER
+from layan.accounts.page_cache import CSRF_PLACEHOLDER
 from layan.knowledge import services
 from layan.knowledge.models import Article
 from layan.sla import hours

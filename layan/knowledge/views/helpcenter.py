@@ -10,9 +10,9 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from layan.accounts.models import ContactChannel, Workspace
-from layan.core.page_cache import cached_public_page
+from layan.accounts.page_cache import cached_public_page
+from layan.accounts.workspaces import workspace_for_request
 from layan.core.sanitize import markdown_to_html
-from layan.core.workspaces import workspace_for_request
 from layan.knowledge import selectors, services
 from layan.knowledge.models import Category, ShippingPolicy
 

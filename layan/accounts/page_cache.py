@@ -11,6 +11,8 @@ workspace and its `pages_version`, the language, the visitor's time zone, the ho
   are cached under the same version (`sla.selectors.support_snapshot_shared`).
 - **Support hours stay true**: a page lives at most `MAX_AGE`, and never past the next opening
   or closing time or the visitor's midnight ("back tomorrow at 09:00" must not outlive today).
+  The next opening or closing is asked of the function `settings.LAYAN_PAGES_NEXT_CHANGE` names
+  (the sla app's, which stands above this one).
 - **CSRF**: the page is rendered with a placeholder where each visitor's token goes
   (`layan.wiring.context_processors`), replaced on every response with the visitor's own token,
   which also sets the visitor's CSRF cookie as an uncached page would.
@@ -25,13 +27,15 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from layan.accounts.models import Workspace
-from layan.core.workspaces import workspace_for_request
+from layan.accounts.workspaces import workspace_for_request
 
 MAX_AGE = dt.timedelta(minutes=5)
 CSRF_PLACEHOLDER = "__layan_csrf_token_placeholder__"
@@ -74,12 +78,10 @@ def _key(request: HttpRequest, workspace: Workspace) -> str:
 def _lifetime(workspace: Workspace, now: dt.datetime) -> float:
     """Seconds a page rendered now stays true: to the next opening or closing, the visitor's
     midnight, or `MAX_AGE`, whichever comes first."""
-    from layan.sla.selectors import support_hours_next_change
-
     local = now.astimezone(timezone.get_current_timezone())
     midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     ends = min(now + MAX_AGE, midnight)
-    change = support_hours_next_change(workspace=workspace, now=now)
+    change = import_string(settings.LAYAN_PAGES_NEXT_CHANGE)(workspace=workspace, now=now)
     if change is not None:
         ends = min(ends, change)
     return max(0.0, (ends - now).total_seconds())

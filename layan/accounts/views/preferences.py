@@ -1,12 +1,11 @@
-"""Views shared by the help center and the desk: language switch, support-hours footer."""
+"""The interface language switch, for visitors and agents alike."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from layan.accounts.models import User
 from layan.core.preferences import remember_language
@@ -29,9 +28,3 @@ def language_set(request: HttpRequest) -> HttpResponse:
         request.user.save(update_fields=["language"])
     remember_language(response, code)
     return response
-
-
-@require_GET
-def support_hours_footer(request: HttpRequest) -> HttpResponse:
-    """The footer alone, re-rendered by htmx once the browser has told us its time zone."""
-    return render(request, "helpcenter/_footer_hours.html")
