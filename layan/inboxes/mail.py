@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from layan.inboxes.models import Inbox
 from layan.inboxes.registry import DeliveryError
+from layan.inboxes.selectors import active_inbox
 
 SECURITY = {"none", "starttls", "ssl"}
 
@@ -89,15 +90,6 @@ class EmailConfig:
         return config
 
 
-def workspace_email_inbox(workspace_id: int) -> Any:
-    """The workspace's (first active) email inbox: where its email to customers comes from."""
-    return (
-        Inbox.objects.filter(workspace_id=workspace_id, kind=Inbox.Kind.EMAIL, is_active=True)
-        .order_by("id")
-        .first()
-    )
-
-
 def sender_address(inbox: Any) -> str:
     """An inbox's address, or the install's sender when there is none."""
     return (inbox.address if inbox else "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
@@ -107,7 +99,7 @@ def send_email_via_inbox(message: Any) -> None:
     """An agent's reply by email for a channel that answers by email (a web form, a chat
     visitor who left): through the workspace's email inbox, so the customer's answer comes back
     into the same conversation; the install's default mailer when there is none."""
-    inbox = workspace_email_inbox(message.conversation.workspace_id)
+    inbox = active_inbox(kind=Inbox.Kind.EMAIL, workspace_id=message.conversation.workspace_id)
     config = EmailConfig.from_dict(inbox.config if inbox else {})
     email = build_email(message, config, inbox=inbox or message.inbox)
     send_email(email, config, alias=f"inbox-{inbox.pk if inbox else 'default'}")
@@ -124,7 +116,7 @@ def send_workspace_email(
 ) -> None:
     """Mail from the workspace itself (acknowledgements, chat transcripts): from `inbox` or the
     workspace's email inbox, through that inbox's SMTP settings."""
-    inbox = inbox or workspace_email_inbox(workspace.pk)
+    inbox = inbox or active_inbox(kind=Inbox.Kind.EMAIL, workspace_id=workspace.pk)
     sender = sender_address(inbox)
     email = EmailMessage(
         subject=subject,

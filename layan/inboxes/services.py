@@ -70,16 +70,3 @@ def inbox_schedule_poll(*, inbox: Inbox, delay: dt.timedelta | None = None) -> N
     due = timezone.now() + (delay or dt.timedelta()) if polls else None
     Inbox.objects.filter(pk=inbox.pk).update(poll_due_at=due)
     inbox.poll_due_at = due
-
-
-def inbox_for_address(*, address: str, workspace: Workspace | None = None) -> Inbox | None:
-    """The email inbox a recipient address belongs to (plus-addressing ignored)."""
-    local, _at, domain = address.strip().lower().partition("@")
-    if not domain:
-        return None
-    inboxes = Inbox.objects.filter(
-        kind=Inbox.Kind.EMAIL, is_active=True, address=f"{local.split('+')[0]}@{domain}"
-    ).select_related("workspace")
-    if workspace is not None:
-        inboxes = inboxes.filter(workspace=workspace)
-    return inboxes.first()

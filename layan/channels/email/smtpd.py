@@ -17,7 +17,7 @@ from django.db import close_old_connections, connection
 
 from layan.conversations.inbound import inbound_process, inbound_store
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbox_for_address
+from layan.inboxes.selectors import inbox_for_address
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from layan.channels.livechat.tasks import chat_transcript_task
 from layan.channels.livechat.widget import visitor_language, welcome
 from layan.inboxes.models import Inbox
 from layan.inboxes.payloads import MAX_TEXT
+from layan.inboxes.selectors import active_inbox
 from layan.realtime import groups, presence, push
 from layan.realtime.consumers import JsonConsumer
 
@@ -133,7 +134,9 @@ class VisitorConsumer(JsonConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         slug = (query.get("w") or [""])[0]
         token = (query.get("t") or [""])[0]
-        inbox = await database_sync_to_async(chat.chat_inbox_for)(workspace_slug=slug)
+        inbox = await database_sync_to_async(active_inbox)(
+            kind=Inbox.Kind.CHAT, workspace_slug=slug
+        )
         if inbox is None:
             await self.close(code=4404)
             return

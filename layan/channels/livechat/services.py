@@ -63,15 +63,6 @@ class ChatError(Exception):
     """A visitor's frame that cannot be accepted; the message is safe to show the visitor."""
 
 
-def chat_inbox_for(*, workspace_slug: str) -> Inbox | None:
-    return (
-        Inbox.objects.filter(kind=Inbox.Kind.CHAT, is_active=True, workspace__slug=workspace_slug)
-        .select_related("workspace")
-        .order_by("id")
-        .first()
-    )
-
-
 def chat_config(inbox: Inbox) -> ChatConfig:
     return ChatConfig.from_dict(inbox.config or {})
 

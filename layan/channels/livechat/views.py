@@ -20,6 +20,7 @@ from layan.conversations.forms import MAX_UPLOAD_BYTES
 from layan.conversations.views.inbox import attachment_response
 from layan.inboxes.models import Inbox
 from layan.inboxes.payloads import MAX_TEXT
+from layan.inboxes.selectors import active_inbox
 from layan.realtime import groups, push
 
 
@@ -38,7 +39,7 @@ def widget_js(request: HttpRequest) -> FileResponse:
 @require_GET
 def chat_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """A plain page with the widget on it: for admins to try the chat, and for the demo."""
-    inbox = chat.chat_inbox_for(workspace_slug=slug)
+    inbox = active_inbox(kind=Inbox.Kind.CHAT, workspace_slug=slug)
     if inbox is None:
         raise Http404
     return render(request, "livechat/chat_preview.html", {"inbox": inbox})
@@ -55,7 +56,7 @@ def _cors(response: HttpResponseBase, request: HttpRequest, inbox: Inbox) -> Htt
 @csrf_exempt
 @require_http_methods(["POST", "OPTIONS"])
 def chat_upload(request: HttpRequest, slug: str) -> HttpResponseBase:
-    inbox = chat.chat_inbox_for(workspace_slug=slug)
+    inbox = active_inbox(kind=Inbox.Kind.CHAT, workspace_slug=slug)
     if inbox is None:
         raise Http404
     if request.method == "OPTIONS":

@@ -12,27 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_POST
 
-from layan.accounts.models import Workspace
 from layan.accounts.workspaces import workspace_for_request
 from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.channels.webform.forms import ContactForm
 from layan.conversations.inbound import inbound_ingest
 from layan.conversations.models import Conversation
 from layan.inboxes.models import Inbox
+from layan.inboxes.selectors import active_inbox
 from layan.knowledge.selectors import search_articles
 from layan.knowledge.views.helpcenter import contact_channels, not_set_up
 from layan.sla.selectors import expected_reply_at
 
 THANKS_SALT = "layan.webform.thanks"
 SUGGESTIONS = 3
-
-
-def webform_inbox(workspace: Workspace) -> Inbox | None:
-    return (
-        Inbox.objects.filter(workspace=workspace, kind=Inbox.Kind.WEBFORM, is_active=True)
-        .order_by("id")
-        .first()
-    )
 
 
 def contact(request: HttpRequest) -> HttpResponse:
@@ -44,7 +36,7 @@ def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -
     workspace = workspace_for_request(request)
     if workspace is None:
         return not_set_up(request)
-    has_form = webform_inbox(workspace) is not None
+    has_form = active_inbox(kind=Inbox.Kind.WEBFORM, workspace_id=workspace.pk) is not None
     return render(
         request,
         "helpcenter/contact.html",
@@ -58,7 +50,7 @@ def contact_page(request: HttpRequest, *, form: Any = None, status: int = 200) -
 
 def _inbox_or_404(request: HttpRequest) -> Inbox:
     workspace = workspace_for_request(request)
-    inbox = webform_inbox(workspace) if workspace else None
+    inbox = active_inbox(kind=Inbox.Kind.WEBFORM, workspace_id=workspace.pk) if workspace else None
     if inbox is None:
         raise Http404
     return inbox

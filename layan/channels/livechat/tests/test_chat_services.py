@@ -28,6 +28,7 @@ from layan.core import events
 from layan.core.worker import run_tasks_now
 from layan.customers.models import Identity
 from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.selectors import active_inbox
 from layan.realtime import presence
 from layan.testing.chat import chat_configure
 from layan.testing.concurrency import all_at_once
@@ -467,7 +468,7 @@ def test_offline_the_visitor_is_told_when_to_expect_a_reply(cast: Cast, chat_inb
     )
     # Changed hours show at once: the next socket reads its inbox and workspace afresh.
     set_hours(cast.workspace, [])
-    fresh = chat.chat_inbox_for(workspace_slug=cast.workspace.slug)
+    fresh = active_inbox(kind=Inbox.Kind.CHAT, workspace_slug=cast.workspace.slug)
     assert fresh is not None
     assert chat.chat_state(inbox=fresh, now=saturday) == chat.ChatState(
         online=True, reply_by=None, hours_open=None

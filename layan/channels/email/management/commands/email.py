@@ -24,7 +24,7 @@ from layan.channels.email.parse import parse_email
 from layan.channels.email.smtpd import serve_forever
 from layan.conversations.inbound import inbound_ingest_many
 from layan.inboxes.models import Inbox
-from layan.inboxes.services import inbox_for_address
+from layan.inboxes.selectors import inbox_for_address
 
 # Files stored and received per transaction.
 BATCH = 50
