@@ -126,3 +126,16 @@ def test_every_surface_asks_the_bot_through_its_one_door() -> None:
             if (node.module or "").startswith("layan.answerbot") and inner & names:
                 callers.append(str(path.relative_to(ROOT)))
     assert callers == []
+
+
+def test_every_channel_app_registers_its_adapter() -> None:
+    from django.apps import apps
+
+    from layan.inboxes import registry
+
+    channel_apps = [c for c in apps.get_app_configs() if c.name.startswith("layan.channels.")]
+    assert len(channel_apps) == len(list((ROOT / "channels").glob("*/apps.py")))
+    registered = {type(adapter) for adapter in registry.adapters().values()}
+    for config in channel_apps:
+        assert isinstance(config, registry.ChannelAppConfig), config.name
+        assert config.adapter.rsplit(".", 1)[1] in {cls.__name__ for cls in registered}

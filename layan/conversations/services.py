@@ -301,7 +301,7 @@ def reply_send(
             .get(pk=conversation.pk)
         )
         adapter = registry.adapter_for(conversation.inbox.kind)
-        signs = getattr(adapter, "signs_replies", True)
+        signs = adapter.signs_replies
         signature = signature_for(agent=agent, workspace=conversation.workspace) if signs else ""
         body = f"{text}\n\n{signature}" if signature else text
         message = Message.objects.create(
@@ -335,7 +335,7 @@ def reply_send(
         _set_status(conversation=conversation, status=new_status, actor=agent, now=now)
         conversation.save()
         # Delivery follows from the event (conversations.delivery.on_message_created).
-        deliver = "now" if getattr(adapter, "instant", False) else "queue"
+        deliver = "now" if adapter.instant else "queue"
         _publish(
             "message.created",
             conversation,

@@ -1,7 +1,8 @@
 """Channel adapters by inbox kind. An adapter translates; services decide.
 
 Each channel is an app of its own (`layan/channels/<name>/`) whose `AppConfig.ready()` registers
-its adapter here; its line in INSTALLED_APPS is the one registration line. An adapter provides:
+its adapter here (`ChannelAppConfig`); its line in INSTALLED_APPS is the one registration line.
+An adapter (a subclass of `Adapter`) provides:
 - `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
 - `validate_config(config: dict) -> dict` (raises ValidationError),
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
@@ -15,7 +16,10 @@ its adapter here; its line in INSTALLED_APPS is the one registration line. An ad
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.module_loading import import_string
 
 from layan.inboxes.types import InboundMessage
 
@@ -28,21 +32,50 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-class Adapter(Protocol):
+class Adapter:
+    """A channel's adapter: it translates, the services decide. A channel subclasses this and
+    sets what differs from these defaults."""
+
     kind: str
     label: Any
-    can_send: bool
-    agent_opens: bool
-    settings_form: Any
-    settings_template: str
+    # False: replies are logged, not sent (a phone call).
+    can_send = True
+    # An agent may open a conversation here (a call logged, an email started by the shop).
+    agent_opens = False
+    # Replies are pushed at once (no queue hop), not through the task worker.
+    instant = False
+    # Replies carry the agent's signature (a chat widget shows who wrote each message instead).
+    signs_replies = True
+    # A new conversation needs a person now: routed to an available agent or queued.
+    live = False
+    # Its settings on the inbox page (an inboxes.forms.ChannelSettingsForm subclass), and a
+    # template shown under a saved inbox's settings ("" for none).
+    settings_form: Any = None
+    settings_template = ""
 
-    def parse_inbound(self, payload: bytes) -> InboundMessage: ...
+    def parse_inbound(self, payload: bytes) -> InboundMessage:
+        raise NotImplementedError
 
-    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]: ...
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        return {}
 
-    def new_external_id(self, *, conversation: Any) -> str: ...
+    def new_external_id(self, *, conversation: Any) -> str:
+        raise NotImplementedError
 
-    def send(self, *, message: Any) -> None: ...
+    def send(self, *, message: Any) -> None:
+        raise NotImplementedError
+
+
+class ChannelAppConfig(AppConfig):
+    """A channel's app: `ready()` registers its adapter (`adapter`, a dotted path)."""
+
+    adapter: str
+    # Not itself the app of the module that imports it (Django picks a module's one default).
+    default = False
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready: an adapter reads models.
+        register(import_string(self.adapter)())
 
 
 _adapters: dict[str, Adapter] = {}

@@ -132,7 +132,8 @@ def on_conversation_created(event: Event) -> None:
     person now, so it goes straight to an available agent or waits in the queue; unless the
     answer bot replies first (it routes the chat when it hands off)."""
     channel = str(event.payload.get("channel", ""))
-    if not getattr(registry.adapters().get(channel), "live", False):
+    adapter = registry.adapters().get(channel)
+    if adapter is None or not adapter.live:
         return
     conversation = (
         Conversation.objects.select_related("inbox")

@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from layan.channels.email.forms import EmailSettingsForm
 from layan.channels.email.parse import parse_email
 from layan.inboxes.mail import EmailConfig, build_email, send_email
+from layan.inboxes.registry import Adapter
 from layan.inboxes.types import InboundMessage
 
 
-class EmailAdapter:
+class EmailAdapter(Adapter):
     kind = "email"
     label = _("Email")
     settings_form = EmailSettingsForm
-    settings_template = ""
     can_send = True
     # An agent may open a conversation here (a call or walk-in logged, an email started).
     agent_opens = True

@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from layan.inboxes import registry
+from layan.inboxes.registry import ChannelAppConfig
 
 
-class EmailChannelConfig(AppConfig):
+class EmailChannelConfig(ChannelAppConfig):
     name = "layan.channels.email"
+    default = True
     label = "email"
     verbose_name = _("Email")
-
-    def ready(self) -> None:
-        # Imported once the app registry is ready: the adapter reads models.
-        from layan.channels.email.adapter import EmailAdapter
-
-        registry.register(EmailAdapter())
+    adapter = "layan.channels.email.adapter.EmailAdapter"

@@ -24,10 +24,11 @@ from layan.channels.livechat.config import ChatConfig
 from layan.channels.livechat.forms import ChatSettingsForm
 from layan.channels.livechat.services import chat_reply_deliver
 from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
+from layan.inboxes.registry import Adapter
 from layan.inboxes.types import InboundMessage
 
 
-class ChatAdapter:
+class ChatAdapter(Adapter):
     kind = "chat"
     label = _("Live chat")
     settings_form = ChatSettingsForm

@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from layan.inboxes import registry
+from layan.inboxes.registry import ChannelAppConfig
 
 
-class LiveChatConfig(AppConfig):
+class LiveChatConfig(ChannelAppConfig):
     name = "layan.channels.livechat"
+    default = True
     label = "livechat"
     verbose_name = _("Live chat")
-
-    def ready(self) -> None:
-        # Imported once the app registry is ready: the adapter reads models.
-        from layan.channels.livechat.adapter import ChatAdapter
-
-        registry.register(ChatAdapter())
+    adapter = "layan.channels.livechat.adapter.ChatAdapter"

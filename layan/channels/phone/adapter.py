@@ -8,15 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layan.inboxes.registry import DeliveryError
+from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 
 
-class PhoneAdapter:
+class PhoneAdapter(Adapter):
     kind = "phone"
     label = gettext_lazy("Phone and walk-in")
-    settings_form = None
-    settings_template = ""
     can_send = False
     # An agent may open a conversation here (a call or walk-in logged, an email started).
     agent_opens = True

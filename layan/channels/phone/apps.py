@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from layan.inboxes import registry
+from layan.inboxes.registry import ChannelAppConfig
 
 
-class PhoneConfig(AppConfig):
+class PhoneConfig(ChannelAppConfig):
     name = "layan.channels.phone"
+    default = True
     label = "phone"
     verbose_name = _("Phone and walk-in")
-
-    def ready(self) -> None:
-        # Imported once the app registry is ready: the adapter reads models.
-        from layan.channels.phone.adapter import PhoneAdapter
-
-        registry.register(PhoneAdapter())
+    adapter = "layan.channels.phone.adapter.PhoneAdapter"

@@ -22,14 +22,13 @@ from django.utils.translation import gettext_lazy
 
 from layan.inboxes.mail import send_email_via_inbox
 from layan.inboxes.payloads import MAX_TEXT, files_field, json_object, subject_from, text_field
+from layan.inboxes.registry import Adapter
 from layan.inboxes.types import InboundMessage
 
 
-class WebformAdapter:
+class WebformAdapter(Adapter):
     kind = "webform"
     label = gettext_lazy("Web form")
-    settings_form = None
-    settings_template = ""
     can_send = True
     # Only the customer starts a conversation here.
     agent_opens = False

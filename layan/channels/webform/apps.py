@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from layan.inboxes import registry
+from layan.inboxes.registry import ChannelAppConfig
 
 
-class WebformConfig(AppConfig):
+class WebformConfig(ChannelAppConfig):
     name = "layan.channels.webform"
+    default = True
     label = "webform"
     verbose_name = _("Web form")
-
-    def ready(self) -> None:
-        # Imported once the app registry is ready: the adapter reads models.
-        from layan.channels.webform.adapter import WebformAdapter
-
-        registry.register(WebformAdapter())
+    adapter = "layan.channels.webform.adapter.WebformAdapter"
