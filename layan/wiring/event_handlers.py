@@ -27,21 +27,21 @@ from layan.sla import services as sla
 
 HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "agent.availability_changed": [push.to_workspace_agents, routing.on_capacity_change],
+    "article.indexed": [InTransaction(answerbot_index.on_article_indexed)],
     "conversation.created": [
         InTransaction(routing.on_conversation_created),
         push.to_workspace_agents,
         automations.on_conversation_created,
     ],
+    "conversation.read": [push.to_conversation_desks],
+    "conversation.solved": [chat_mail.on_conversation_solved],
     "conversation.updated": [
         push.to_workspace_agents,
         routing.on_capacity_change,
         chat.on_chat_assigned,
     ],
-    "article.indexed": [InTransaction(answerbot_index.on_article_indexed)],
-    "conversation.read": [push.to_conversation_desks],
     "customer.merged": [InTransaction(conversations.on_customer_merged)],
     "customer.unmerged": [InTransaction(conversations.on_customer_unmerged)],
-    "conversation.solved": [chat_mail.on_conversation_solved],
     "message.created": [push.to_workspace_agents, delivery.on_message_created],
     "message.updated": [push.to_workspace_agents],
     "workspace.created": [InTransaction(sla.on_workspace_created)],
