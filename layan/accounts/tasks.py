@@ -11,14 +11,14 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from layan.accounts.models import User
+
 KINDS = {"invite", "reset"}
 
 
 @task()
 def account_email_task(*, user_id: int, kind: str, base_url: str) -> str:
     """Send an invitation or a password-reset link. Re-reads the agent; skips those now inactive."""
-    from layan.accounts.models import User
-
     if kind not in KINDS:
         raise ValueError(f"unknown account email kind {kind!r}")
     user = User.objects.select_related("workspace").filter(pk=user_id, is_active=True).first()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from layan.accounts.models import Workspace
 from layan.answerbot.models import BotSession
+from layan.conversations.models import Conversation
 from layan.search.analysis import fold
 
 
@@ -69,8 +70,6 @@ def bot_session_end(*, workspace_id: int, key: str, outcome: str, reason: str) -
 def bot_session_close_due(session_id: int) -> None:
     """Timer handler: the window passed. Resolved, unless the customer reached a person after
     all (an agent answered the chat, or they opened another conversation)."""
-    from layan.conversations.models import Conversation
-
     session = (
         BotSession.objects.filter(pk=session_id, outcome=BotSession.Outcome.OPEN)
         .select_related("conversation")

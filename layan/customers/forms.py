@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from layan.accounts.models import Workspace, validate_timezone
+from layan.accounts.models import User, Workspace, validate_timezone
 from layan.core.widgets import Textarea
 from layan.customers.models import Company, Customer
 
@@ -51,8 +51,6 @@ class CompanyForm(forms.ModelForm[Company]):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from layan.accounts.models import User
-
         owner = self.fields["account_owner"]
         owner.queryset = User.objects.filter(workspace=workspace, is_active=True)  # type: ignore[attr-defined]
 
