@@ -1,7 +1,7 @@
 """Tasks queued before the layout moved them keep running: their stored paths are renamed.
 
 Delivery and inbound processing moved from `layan.inboxes.tasks` to `layan.conversations.tasks`,
-the IMAP poll to the email channel's app (`layan.channels.email.tasks`)."""
+the IMAP poll and the live chat's mail to their channels' apps (`layan.channels.<name>.tasks`)."""
 
 from django.db import migrations
 
@@ -9,6 +9,10 @@ MOVED = {
     "layan.inboxes.tasks.deliver_task": "layan.conversations.tasks.deliver_task",
     "layan.inboxes.tasks.inbound_process_task": "layan.conversations.tasks.inbound_process_task",
     "layan.inboxes.tasks.imap_poll_task": "layan.channels.email.tasks.imap_poll_task",
+    **{
+        f"layan.inboxes.livechat.tasks.{name}": f"layan.channels.livechat.tasks.{name}"
+        for name in ("chat_email_task", "chat_transcript_task", "chat_transcript_on_solve_task")
+    },
 }
 
 

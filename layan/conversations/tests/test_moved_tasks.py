@@ -35,3 +35,12 @@ def test_a_payload_queued_under_the_old_task_path_is_processed(email_inbox: Inbo
     raw.refresh_from_db()
     assert raw.status == InboundRaw.Status.PROCESSED
     assert raw.conversation is not None
+
+
+def test_every_moved_path_names_a_task_that_exists() -> None:
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+
+    assert len(moved.MOVED) == 6
+    for new in moved.MOVED.values():
+        assert isinstance(import_string(new), Task), new
