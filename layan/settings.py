@@ -17,6 +17,8 @@ VAR_DIR = config.var_dir()
 TESTING = "pytest" in sys.modules or os.environ.get("LAYAN_TESTING") == "1"
 
 SECRET_KEY = config.secret_key(VAR_DIR)
+# Keys that seal channel secrets at rest (layan/inboxes/secrets.py); empty: derived from SECRET_KEY.
+ENCRYPTION_KEYS = config.env_list("LAYAN_ENCRYPTION_KEY", [])
 DEBUG = config.env_bool("LAYAN_DEBUG", False)
 ALLOWED_HOSTS = config.env_list("LAYAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.env_list("LAYAN_CSRF_TRUSTED_ORIGINS", [])

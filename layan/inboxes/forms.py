@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from layan.accounts.models import Team, Workspace
 from layan.inboxes import registry
 from layan.inboxes.models import Inbox
+from layan.inboxes.secrets import is_sealed, masked
 
 
 class ChannelSettingsForm(forms.Form):
@@ -25,10 +27,18 @@ class ChannelSettingsForm(forms.Form):
             kwargs.setdefault("initial", self.initial_from(inbox.config))
         super().__init__(*args, **kwargs)
         self.inbox = inbox
+        # A saved secret is never sent back to the browser: its field shows its last characters
+        # and, left empty, keeps it (inboxes.secrets.config_seal).
+        for name, value in (inbox.config if inbox is not None else {}).items():
+            if is_sealed(value) and name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = gettext(
+                    "Saved (%(masked)s). Leave empty to keep it."
+                ) % {"masked": masked(value)}
 
     def initial_from(self, config: dict[str, Any]) -> dict[str, Any]:
         # Secrets are never sent back to the browser.
-        return {key: value for key, value in config.items() if "password" not in key}
+        return {key: value for key, value in config.items() if not is_sealed(value)}
 
     def config(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

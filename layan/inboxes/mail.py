@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from layan.inboxes.models import Inbox
 from layan.inboxes.registry import DeliveryError
+from layan.inboxes.secrets import unseal
 from layan.inboxes.selectors import active_inbox
 
 SECURITY = {"none", "starttls", "ssl"}
@@ -77,6 +78,8 @@ class EmailConfig:
                     raise ValidationError(_("%(name)s is out of range.") % {"name": name})
             elif field.type == "bool":
                 value = bool(value)
+            elif name.endswith("_password"):
+                value = unseal(value)  # sealed at rest (inboxes.secrets)
             else:
                 value = str(value).strip()
             values[name] = value

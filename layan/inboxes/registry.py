@@ -9,6 +9,7 @@ An adapter (a subclass of `Adapter`) provides:
 - `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only),
 - `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
   by the shop); chats and web forms are started by customers only,
+- `secret_fields`: the names in its config that are secrets (sealed at rest, never shown back),
 - `label`: the channel's name for people, `settings_form`: its settings on the inbox page (an
   `inboxes.forms.ChannelSettingsForm`, or None), `settings_template`: a template shown under
   a saved inbox's settings ("" for none; the chat's embed code).
@@ -52,6 +53,8 @@ class Adapter:
     # template shown under a saved inbox's settings ("" for none).
     settings_form: Any = None
     settings_template = ""
+    # Config fields that are secrets (passwords, tokens): sealed at rest by inboxes.secrets.
+    secret_fields: tuple[str, ...] = ()
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         raise NotImplementedError

@@ -12,6 +12,7 @@ from layan.accounts.models import Team, Workspace
 from layan.accounts.page_cache import public_pages_changed
 from layan.inboxes import registry
 from layan.inboxes.models import Inbox
+from layan.inboxes.secrets import config_seal
 
 
 @transaction.atomic
@@ -30,7 +31,7 @@ def inbox_create(
         kind=kind,
         name=name.strip(),
         address=address.strip().lower(),
-        config=adapter.validate_config(config or {}),
+        config=config_seal(adapter.validate_config(config or {}), adapter.secret_fields),
         team=team,
     )
     inbox.full_clean()
@@ -53,7 +54,10 @@ def inbox_update(
 ) -> Inbox:
     inbox.name = name.strip()
     inbox.address = address.strip().lower()
-    inbox.config = registry.adapter_for(inbox.kind).validate_config(config)
+    adapter = registry.adapter_for(inbox.kind)
+    inbox.config = config_seal(
+        adapter.validate_config(config), adapter.secret_fields, saved=inbox.config
+    )
     inbox.team = team
     inbox.is_active = is_active
     inbox.full_clean()

@@ -20,6 +20,7 @@ class EmailAdapter(Adapter):
     kind = "email"
     label = _("Email")
     settings_form = EmailSettingsForm
+    secret_fields = ("imap_password", "smtp_password")
     can_send = True
     # An agent may open a conversation here (a call or walk-in logged, an email started).
     agent_opens = True

@@ -27,7 +27,6 @@ class EmailSettingsForm(ChannelSettingsForm):
         label=_("IMAP password"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the saved password."),
     )
     imap_folder = forms.CharField(label=_("Folder"), initial="INBOX")
     imap_processed_folder = forms.CharField(
@@ -55,7 +54,6 @@ class EmailSettingsForm(ChannelSettingsForm):
         label=_("SMTP password"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the saved password."),
     )
     reply_token_address = forms.BooleanField(
         label=_("Reply-To with a conversation token (needs plus-addressing)"), required=False
@@ -63,11 +61,8 @@ class EmailSettingsForm(ChannelSettingsForm):
 
     def config(self) -> dict[str, Any]:
         data = self.cleaned_data
-        saved = self.inbox.config if self.inbox else {}
+        # A password left empty keeps the saved one (inboxes.services seals secrets).
         config = {name: value for name, value in data.items() if value not in (None, "")}
-        for secret in ("imap_password", "smtp_password"):
-            if not data.get(secret) and saved.get(secret):
-                config[secret] = saved[secret]
         config["imap_idle"] = bool(data.get("imap_idle"))
         config["reply_token_address"] = bool(data.get("reply_token_address"))
         return config

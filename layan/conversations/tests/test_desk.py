@@ -20,6 +20,7 @@ from layan.conversations.templatetags.conversations import list_row_key
 from layan.customers.models import Customer, CustomerMerge
 from layan.customers.services import customer_merge, customer_resolve
 from layan.inboxes.models import Inbox
+from layan.inboxes.secrets import unseal
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email
 
@@ -359,7 +360,12 @@ def test_admin_sets_up_an_email_inbox_and_sees_failed_mail(iris: User, alice: Us
     assert response.status_code == 302
     inbox = Inbox.objects.get(name="Sales")
     assert inbox.address == "sales@toko-test.example"
-    assert inbox.config["imap_password"] == "secret"
+    # Sealed at rest, never shown back in full.
+    assert inbox.config["imap_password"].startswith("sealed:")
+    assert unseal(inbox.config["imap_password"]) == "secret"
+    page = client.get(f"/desk/settings/inboxes/{inbox.pk}/").content.decode()
+    assert 'value="secret"' not in page
+    assert "Saved (••••). Leave empty to keep it." in page
     assert inbox.poll_due_at is not None
     # Saving again without retyping the password keeps it.
     client.post(
@@ -372,7 +378,7 @@ def test_admin_sets_up_an_email_inbox_and_sees_failed_mail(iris: User, alice: Us
         },
     )  # fmt: skip
     inbox.refresh_from_db()
-    assert inbox.config["imap_password"] == "secret"
+    assert unseal(inbox.config["imap_password"]) == "secret"
     inbound_ingest(
         inbox=inbox, payload=b"To: sales@toko-test.example\r\n\r\nno sender", source="test"
     )
