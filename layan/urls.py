@@ -5,11 +5,12 @@ from django.views.static import serve
 
 from layan.accounts.views import preferences
 from layan.api.api import api
+from layan.inboxes.registry import url_modules
 from layan.sla import views as sla_views
 
 urlpatterns = [
-    path("", include("layan.channels.livechat.urls")),
-    path("", include("layan.channels.webform.urls")),
+    # Each channel app's public endpoints (its `ChannelAppConfig.urls`): webhooks, the widget.
+    *(path("", include(module)) for module in url_modules()),
     path("", include("layan.knowledge.urls")),
     path("", include("layan.automations.urls")),
     path("desk/", include("layan.wiring.desk_urls")),

@@ -57,35 +57,44 @@ def message_deliver(*, message_id: int) -> str:
         return "claimed"
     attempts = message.delivery_attempts + 1
     try:
-        registry.adapter_for(message.inbox.kind).send(message=message)
+        provider_id = registry.adapter_for(message.inbox.kind).send(message=message)
     except registry.DeliveryError as error:
+        recorded = error.recorded()
         if error.permanent or attempts >= MAX_DELIVERY_ATTEMPTS:
             Message.objects.filter(pk=message.pk).update(
                 delivery=Message.Delivery.FAILED,
-                delivery_error=str(error)[:2000],
+                delivery_error=recorded,
                 delivery_due_at=None,
             )
             timeline_add(
                 conversation=message.conversation,
                 actor=None,
                 kind=ConversationEvent.Kind.DELIVERY_FAILED,
-                data={"message": message.pk, "reason": str(error)[:300]},
+                data={"message": message.pk, "reason": recorded[:300]},
             )
             state = Message.Delivery.FAILED
         else:
+            wait = backoff(attempts)
+            if error.retry_after:  # the provider said when (HTTP 429 Retry-After)
+                wait = max(wait, dt.timedelta(seconds=min(error.retry_after, 3600)))
             Message.objects.filter(pk=message.pk).update(
-                delivery_error=str(error)[:2000], delivery_due_at=now + backoff(attempts)
+                delivery_error=recorded, delivery_due_at=now + wait
             )
             state = Message.Delivery.QUEUED
         transaction.on_commit(
             lambda: _publish("message.updated", message.conversation, message=message.pk)
         )
         return state
+    sent: dict[str, object] = {}
+    if provider_id:
+        # The provider's id: its delivery and read reports name the message by it.
+        sent["external_id"] = provider_id[:255]
     Message.objects.filter(pk=message.pk).update(
         delivery=Message.Delivery.SENT,
         sent_at=timezone.now(),
         delivery_error="",
         delivery_due_at=None,
+        **sent,
     )
     _publish("message.updated", message.conversation, message=message.pk)
     return Message.Delivery.SENT

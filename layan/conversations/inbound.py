@@ -34,6 +34,7 @@ from layan.conversations.receiving import (
     messages_receive,
 )
 from layan.conversations.services import _publish, timeline_add
+from layan.conversations.tasks import inbound_drain_task, inbound_process_task
 from layan.core.rows import column, rows_insert, table
 from layan.core.timers import backoff
 from layan.customers.services import IdentityClaim, customers_resolve
@@ -151,6 +152,39 @@ def inbound_ingest_many(
     """Store, then process, a batch of payloads (an IMAP poll, an import): one result each."""
     raws = inbound_store_many(inbox=inbox, payloads=payloads, source=source)
     return inbound_process_many(raws=raws)
+
+
+def inbound_accept(*, inbox: Inbox, payloads: Sequence[bytes], source: str) -> list[InboundRaw]:
+    """A webhook's events, stored (committed) now and processed by the worker: the provider
+    gets its answer within milliseconds, and a burst is processed in batches. The same event
+    delivered twice (providers retry) is the same bytes: one row, one message."""
+    raws = inbound_store_many(inbox=inbox, payloads=payloads, source=source)
+    if any(raw.status in RETRYABLE for raw in raws):
+        transaction.on_commit(lambda: inbound_drain_task.enqueue(inbox_id=inbox.pk))
+    return raws
+
+
+DRAIN_BATCH = 50
+DRAIN_BATCHES = 20
+
+
+def inbound_drain(*, inbox_id: int) -> int:
+    """Process an inbox's waiting payloads in arrival order, a batch at a time; returns how
+    many were processed. Bounded: with more waiting after DRAIN_BATCHES batches it hands the
+    rest to another task, so one busy inbox does not hold a worker."""
+    done = 0
+    for _batch in range(DRAIN_BATCHES):
+        raws = list(
+            InboundRaw.objects.select_related("inbox__workspace")
+            .filter(inbox_id=inbox_id, status=InboundRaw.Status.PENDING)
+            .order_by("id")[:DRAIN_BATCH]
+        )
+        if not raws:
+            return done
+        inbound_process_many(raws=raws)
+        done += len(raws)
+    transaction.on_commit(lambda: inbound_drain_task.enqueue(inbox_id=inbox_id))
+    return done
 
 
 def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
@@ -358,7 +392,12 @@ def _raws_record(
     for (raw, inbound), (status, conversation, reason, _message) in zip(
         batch, outcomes, strict=True
     ):
-        if status == InboundRaw.Status.PROCESSED and inbound.bounce is None and conversation:
+        if (
+            status == InboundRaw.Status.PROCESSED
+            and inbound.bounce is None
+            and inbound.status is None
+            and conversation
+        ):
             own.setdefault(raw.attempts, []).append((raw.pk, conversation.pk))
         else:
             key = (status, reason, conversation.pk if conversation else None, raw.attempts)
@@ -455,6 +494,10 @@ def inbound_receive_many(
     for index, (inbound, raw) in enumerate(items):
         if inbound.bounce is not None:
             outcomes[index] = _bounce_receive(inbox=inbox, inbound=inbound)
+        elif inbound.status is not None:
+            outcomes[index] = _status_receive(inbox=inbox, inbound=inbound)
+        elif inbound.ignored:
+            outcomes[index] = (InboundRaw.Status.IGNORED, None, inbound.ignored, None)
         elif inbox.address and inbound.sender_address == inbox.address:
             outcomes[index] = (
                 InboundRaw.Status.IGNORED,
@@ -529,6 +572,58 @@ def _bounce_receive(*, inbox: Inbox, inbound: InboundMessage) -> Outcome:
     return InboundRaw.Status.PROCESSED, conversation, "", original
 
 
+# A report never moves a message back: a late "delivered" after "read" changes nothing.
+STATUS_ORDER: dict[str, int] = {
+    Message.Delivery.QUEUED: 0,
+    Message.Delivery.SENT: 1,
+    Message.Delivery.DELIVERED: 2,
+    Message.Delivery.READ: 3,
+}
+
+
+def _status_receive(*, inbox: Inbox, inbound: InboundMessage) -> Outcome:
+    """A provider's status report on one of our messages: sent, delivered, read or failed.
+    Providers send them out of order and more than once: a message only moves forward."""
+    assert inbound.status is not None
+    report = inbound.status
+    original = (
+        Message.objects.filter(
+            inbox=inbox, external_id=report.external_id, direction=Message.Direction.OUTBOUND
+        )
+        .select_related("conversation")
+        .first()
+    )
+    if original is None:
+        return InboundRaw.Status.IGNORED, None, "report about a message we did not send", None
+    conversation = original.conversation
+    if report.state == Message.Delivery.FAILED:
+        if original.delivery == Message.Delivery.FAILED:
+            return InboundRaw.Status.DUPLICATE, conversation, "", original
+        recorded = registry.DeliveryError(
+            report.detail or report.reason, reason=report.reason
+        ).recorded()
+        Message.objects.filter(pk=original.pk).update(
+            delivery=Message.Delivery.FAILED, delivery_error=recorded, delivery_due_at=None
+        )
+        timeline_add(
+            conversation=conversation,
+            actor=None,
+            kind=ConversationEvent.Kind.DELIVERY_FAILED,
+            data={"message": original.pk, "reason": recorded[:300]},
+        )
+    else:
+        rank = STATUS_ORDER.get(report.state)
+        if rank is None:
+            return InboundRaw.Status.IGNORED, conversation, f"unknown status {report.state}", None
+        behind = [state for state, order in STATUS_ORDER.items() if order < rank]
+        if not Message.objects.filter(pk=original.pk, delivery__in=behind).update(
+            delivery=report.state
+        ):
+            return InboundRaw.Status.DUPLICATE, conversation, "", original
+    _publish("message.updated", conversation, message=original.pk)
+    return InboundRaw.Status.PROCESSED, conversation, "", original
+
+
 def inbound_reprocess(*, raw: InboundRaw, actor: User) -> IngestResult:
     if raw.status not in {InboundRaw.Status.FAILED, InboundRaw.Status.PENDING}:
         raise ValidationError(_("Only failed messages can be processed again."))
@@ -537,6 +632,4 @@ def inbound_reprocess(*, raw: InboundRaw, actor: User) -> IngestResult:
 
 def inbound_retry_due(raw_id: int) -> None:
     """Timer handler (inside the claim transaction): hand the retry to the task worker."""
-    from layan.conversations.tasks import inbound_process_task  # the tasks <-> services pair
-
     transaction.on_commit(lambda: inbound_process_task.enqueue(raw_id=raw_id))

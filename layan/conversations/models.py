@@ -162,6 +162,9 @@ class Message(models.Model):
         NONE = "", _("Not sent")
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
+        # Reported by the provider (messaging channels): on the customer's phone, then seen.
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
         FAILED = "failed", _("Failed")
 
     conversation = models.ForeignKey(
@@ -186,7 +189,7 @@ class Message(models.Model):
     raw = models.ForeignKey(
         InboundRaw, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    delivery = models.CharField(max_length=8, choices=Delivery.choices, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
     delivery_error = models.TextField(blank=True)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     # Timer: a failed delivery is retried with backoff.

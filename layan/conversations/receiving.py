@@ -294,7 +294,13 @@ def messages_receive(
 def may_continue_open(inbound: InboundMessage) -> bool:
     """Whether messages_continue_open may take this message (it may still find that the
     conversation or customer needs the full path)."""
-    return inbound.continues_latest and not inbound.attachments and inbound.bounce is None
+    return (
+        inbound.continues_latest
+        and not inbound.attachments
+        and inbound.bounce is None
+        and inbound.status is None
+        and not inbound.ignored
+    )
 
 
 def messages_continue_open(
@@ -344,7 +350,7 @@ def messages_continue_open(
             continued.append((conversation, message))
     rows_insert([message for _conversation, message in continued])
     for conversation, message in continued:
-        _publish("message.created", conversation, message=message.pk)
+        _publish("message.created", conversation, message=message.pk, channel=inbox.kind)
     return [Received(conversation, message, False, False) for conversation, message in continued]
 
 
@@ -454,4 +460,4 @@ def _write(
     for conversation, _data in created:
         _publish("conversation.created", conversation, channel=inbox.kind)
     for message, _item in messages:
-        _publish("message.created", message.conversation, message=message.pk)
+        _publish("message.created", message.conversation, message=message.pk, channel=inbox.kind)

@@ -19,3 +19,11 @@ def inbound_process_task(*, raw_id: int) -> str:
     from layan.conversations.inbound import inbound_process
 
     return inbound_process(raw_id=raw_id).status
+
+
+@task()
+def inbound_drain_task(*, inbox_id: int) -> int:
+    """Process an inbox's stored webhook events in batches (conversations.inbound)."""
+    from layan.conversations.inbound import inbound_drain
+
+    return inbound_drain(inbox_id=inbox_id)

@@ -95,6 +95,7 @@ def customers_resolve(*, workspace: Workspace, claims: Sequence[IdentityClaim]) 
         )
         .order_by()  # unordered: the identity model's ordering costs a third of this query
     }
+    _same_number(workspace, keys, found)
     new: dict[tuple[str, str], Customer] = {}
     for key, claim in zip(keys, claims, strict=True):
         customer = found.get(key)
@@ -126,6 +127,34 @@ def customers_resolve(*, workspace: Workspace, claims: Sequence[IdentityClaim]) 
         )
         found.update(new)
     return [found[key] for key in keys]
+
+
+def _same_number(
+    workspace: Workspace, keys: list[tuple[str, str]], found: dict[tuple[str, str], Customer]
+) -> None:
+    """A number new to one phone channel joins the customer who has it on another (a WhatsApp
+    message from the number a customer called from): the new identity is added to them."""
+    missing = {
+        (kind, address)
+        for kind, address in keys
+        if kind in PHONE_KINDS and (kind, address) not in found
+    }
+    if not missing:
+        return
+    owners: dict[str, Customer] = {}
+    for identity in Identity.objects.select_related("customer").filter(
+        workspace=workspace,
+        kind__in=PHONE_KINDS,
+        address__in={address for _kind, address in missing},
+    ):
+        owners.setdefault(identity.address, identity.customer)
+    joined = [(kind, address) for kind, address in missing if address in owners]
+    Identity.objects.bulk_create(
+        Identity(workspace=workspace, customer=owners[address], kind=kind, address=address)
+        for kind, address in joined
+    )
+    for kind, address in joined:
+        found[(kind, address)] = owners[address]
 
 
 def _companies_for_emails(*, workspace: Workspace, addresses: list[str]) -> dict[str, Company]:

@@ -6,7 +6,8 @@ An adapter (a subclass of `Adapter`) provides:
 - `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
 - `validate_config(config: dict) -> dict` (raises ValidationError),
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
-- `send(message=) -> None` (raises DeliveryError), and `can_send` (False: replies are logged only),
+- `send(message=) -> str | None` (the provider's id of the sent message, if it gives one; raises
+  DeliveryError), and `can_send` (False: replies are logged only),
 - `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
   by the shop); chats and web forms are started by customers only,
 - `secret_fields`: the names in its config that are secrets (sealed at rest, never shown back),
@@ -19,18 +20,70 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from layan.inboxes.types import InboundMessage
 
 
 class DeliveryError(Exception):
-    """Sending failed. `permanent` failures are not retried (bad address, rejected content)."""
+    """Sending failed. `permanent` failures are not retried (bad address, rejected content).
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    `reason` names what the agent should know and do (a key of `DELIVERY_REASONS`, shown in
+    their language; the provider's own words stay as the detail); `retry_after` is the wait in
+    seconds a provider asked for (HTTP 429 `Retry-After`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        reason: str = "",
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.reason = reason
+        self.retry_after = retry_after
+
+    def recorded(self) -> str:
+        """How the failure is kept on the message: `[reason] detail`, in one language (the
+        conversation page shows the reason in the reader's, `inboxes` template filters)."""
+        detail = str(self)[:1900]
+        return f"[{self.reason}] {detail}" if self.reason else detail
+
+
+# Why a message could not be delivered, and what to do, for the agent in their language.
+DELIVERY_REASONS: dict[str, Any] = {
+    "window_closed": gettext_lazy(
+        "The customer last wrote more than 24 hours ago: the channel accepts only an approved "
+        "template now. Send a template, or wait for the customer to write again."
+    ),
+    "blocked": gettext_lazy(
+        "The customer blocked this account or cannot receive messages here. Reach them on "
+        "another channel."
+    ),
+    "invalid_recipient": gettext_lazy(
+        "This number or account cannot receive messages on this channel. Check it on the "
+        "customer's card, or reach them on another channel."
+    ),
+    "credentials": gettext_lazy(
+        "The channel's access token was refused. An admin must enter a new one on the inbox's "
+        "settings; then send again."
+    ),
+    "rate_limited": gettext_lazy(
+        "The provider asked us to slow down. Layan sends it again automatically."
+    ),
+    "unavailable": gettext_lazy(
+        "The provider could not be reached. Layan sends it again automatically."
+    ),
+    "media": gettext_lazy(
+        "The attachment could not be sent (too large, or of a type the channel refuses). "
+        "Send a link instead."
+    ),
+    "rejected": gettext_lazy("The provider refused the message."),
+}
 
 
 class Adapter:
@@ -65,7 +118,7 @@ class Adapter:
     def new_external_id(self, *, conversation: Any) -> str:
         raise NotImplementedError
 
-    def send(self, *, message: Any) -> None:
+    def send(self, *, message: Any) -> str | None:
         raise NotImplementedError
 
 
@@ -73,6 +126,8 @@ class ChannelAppConfig(AppConfig):
     """A channel's app: `ready()` registers its adapter (`adapter`, a dotted path)."""
 
     adapter: str
+    # Its public endpoints (webhooks, widgets), included at the site's root by layan/urls.py.
+    urls = ""
     # Not itself the app of the module that imports it (Django picks a module's one default).
     default = False
 
@@ -89,6 +144,13 @@ def register(adapter: Adapter) -> None:
     if adapter.kind in _adapters and type(_adapters[adapter.kind]) is not type(adapter):
         raise ValueError(f"two channel adapters for inbox kind {adapter.kind!r}")
     _adapters[adapter.kind] = adapter
+
+
+def url_modules() -> list[str]:
+    """The URL modules of the installed channel apps (layan/urls.py includes each)."""
+    return [
+        app.urls for app in apps.get_app_configs() if isinstance(app, ChannelAppConfig) and app.urls
+    ]
 
 
 def adapters() -> dict[str, Adapter]:

@@ -25,6 +25,18 @@ class Bounce:
     reason: str
 
 
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """A provider's report on one of our own messages (messaging channels): `state` is one of
+    sent, delivered, read, failed; `reason` (a key of registry.DELIVERY_REASONS) and `detail`
+    say why a message failed."""
+
+    external_id: str
+    state: str
+    reason: str = ""
+    detail: str = ""
+
+
 @dataclass
 class InboundMessage:
     # Channel id of this message (an email's Message-ID): the same id twice is one message.
@@ -51,6 +63,11 @@ class InboundMessage:
     # Sent by a machine (auto-reply, list, daemon): never answer it automatically.
     automated_reason: str = ""
     bounce: Bounce | None = None
+    # A status report, not a message (sent / delivered / read / failed).
+    status: DeliveryStatus | None = None
+    # Why this payload is kept but not a message (an event the channel does not show: a bot
+    # added to a group, a message edited); "" for a message.
+    ignored: str = ""
     language: str = ""
     # Messaging channels (chat) have no subjects: a message continues the customer's open
     # conversation in the inbox, or starts a new one.

@@ -10,4 +10,5 @@ class LiveChatConfig(ChannelAppConfig):
     default = True
     label = "livechat"
     verbose_name = _("Live chat")
+    urls = "layan.channels.livechat.urls"
     adapter = "layan.channels.livechat.adapter.ChatAdapter"

@@ -10,4 +10,5 @@ class WebformConfig(ChannelAppConfig):
     default = True
     label = "webform"
     verbose_name = _("Web form")
+    urls = "layan.channels.webform.urls"
     adapter = "layan.channels.webform.adapter.WebformAdapter"

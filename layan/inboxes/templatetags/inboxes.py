@@ -6,9 +6,15 @@ worker's); these filters show the admin its meaning in theirs, with the technica
 
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from layan.inboxes.registry import DELIVERY_REASONS
 
 register = template.Library()
 
@@ -42,3 +48,20 @@ def inbound_error(error: str | None) -> str:
         return str(known)
     # An unexpected failure (a database error, a bug): retried; its detail is for whoever fixes it.
     return _("Processing failed (retried automatically): %(detail)s") % {"detail": error}
+
+
+RECORDED_REASON = re.compile(r"^\[(?P<reason>[a-z_]+)\] ?(?P<detail>.*)$", re.DOTALL)
+
+
+@register.filter
+def delivery_error(error: str | None) -> SafeString:
+    """ "[window_closed] (#131047) Re-engagement message" -> what it means and what to do, in the
+    agent's language, with the provider's own words after it."""
+    match = RECORDED_REASON.match(error or "")
+    if match is None or match["reason"] not in DELIVERY_REASONS:
+        return format_html("{}", error or "")
+    return format_html(
+        '{} <span class="muted small">{}</span>',
+        DELIVERY_REASONS[match["reason"]],
+        match["detail"],
+    )

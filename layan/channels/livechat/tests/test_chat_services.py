@@ -274,7 +274,11 @@ def test_the_quick_path_for_open_chats_writes_what_the_full_path_writes(
     assert [kind for kind, *_rest in with_quick["events"]][-1] == "status"
     assert (
         with_quick["published"].count(
-            ("message.created", "ours", {"conversation": "ours", "number": "ours", "message": 4})
+            (
+                "message.created",
+                "ours",
+                {"conversation": "ours", "number": "ours", "message": 4, "channel": "chat"},
+            )
         )
         == 1
     )
