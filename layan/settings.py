@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "layan.channels.livechat",
     "layan.channels.webform",
     "layan.channels.phone",
+    "layan.channels.telegram",
+    "layan.channels.whatsapp",
     "layan.api",
     # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
     "layan.wiring",

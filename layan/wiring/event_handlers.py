@@ -18,6 +18,7 @@ from layan.answerbot import index as answerbot_index
 from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
+from layan.channels.telegram import services as telegram
 from layan.conversations import delivery
 from layan.conversations import services as conversations
 from layan.core.events import Event, InTransaction
@@ -42,7 +43,11 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     ],
     "customer.merged": [InTransaction(conversations.on_customer_merged)],
     "customer.unmerged": [InTransaction(conversations.on_customer_unmerged)],
-    "message.created": [push.to_workspace_agents, delivery.on_message_created],
+    "message.created": [
+        push.to_workspace_agents,
+        delivery.on_message_created,
+        telegram.on_message_created,
+    ],
     "message.updated": [push.to_workspace_agents],
     "workspace.created": [InTransaction(sla.on_workspace_created)],
 }

@@ -1,0 +1,58 @@
+"""Telegram: a bot's private chats in, replies out through the Bot API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from layan.channels.telegram import bot
+from layan.channels.telegram.config import TelegramConfig
+from layan.channels.telegram.forms import TelegramSettingsForm
+from layan.channels.telegram.parse import parse_update
+from layan.inboxes.registry import Adapter, DeliveryError
+from layan.inboxes.types import InboundMessage
+
+
+class TelegramAdapter(Adapter):
+    kind = "telegram"
+    label = gettext_lazy("Telegram")
+    settings_form = TelegramSettingsForm
+    settings_template = "telegram/_inbox_connect.html"
+    secret_fields = ("bot_token", "link_secret")
+
+    def parse_inbound(self, payload: bytes) -> InboundMessage:
+        return parse_update(payload)
+
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: value for key, value in asdict(TelegramConfig.from_dict(config)).items() if value
+        }
+
+    def new_external_id(self, *, conversation: Any) -> str:
+        return ""  # Telegram numbers the message when it is sent (send returns it)
+
+    def send(self, *, message: Any) -> str | None:
+        # The chat the customer last wrote from, in this conversation, on this inbox.
+        last = (
+            type(message)
+            .objects.filter(
+                conversation_id=message.conversation_id,
+                inbox_id=message.inbox_id,
+                direction="in",
+            )
+            .order_by("-id")
+            .values_list("headers", flat=True)
+            .first()
+        )
+        if last is None or not isinstance(last.get("chat_id"), int):
+            raise DeliveryError(
+                "no Telegram chat in this conversation", permanent=True, reason="invalid_recipient"
+            )
+        if message.attachments.exists():
+            raise DeliveryError(
+                "attachments are not sent to Telegram yet", permanent=True, reason="media"
+            )
+        config = TelegramConfig.from_dict(message.inbox.config)
+        return bot.send_text(config, chat_id=last["chat_id"], text=message.text)

@@ -1,0 +1,78 @@
+"""WhatsApp Business Platform (Cloud API): one business number's chats in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from layan.channels.whatsapp import cloud
+from layan.channels.whatsapp.config import WhatsAppConfig
+from layan.channels.whatsapp.forms import WhatsAppSettingsForm
+from layan.channels.whatsapp.parse import parse_event
+from layan.inboxes.registry import Adapter, DeliveryError
+from layan.inboxes.types import InboundMessage
+
+logger = logging.getLogger(__name__)
+
+# Meta's customer-service window: free-form replies only within 24 hours of the customer's
+# last message; after it, only approved templates.
+SERVICE_WINDOW = dt.timedelta(hours=24)
+
+
+class WhatsAppAdapter(Adapter):
+    kind = "whatsapp"
+    label = gettext_lazy("WhatsApp")
+    settings_form = WhatsAppSettingsForm
+    settings_template = "whatsapp/_inbox_webhook.html"
+    secret_fields = ("access_token", "app_secret", "verify_token")
+
+    def parse_inbound(self, payload: bytes) -> InboundMessage:
+        return parse_event(payload)
+
+    def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: value for key, value in asdict(WhatsAppConfig.from_dict(config)).items() if value
+        }
+
+    def new_external_id(self, *, conversation: Any) -> str:
+        return ""  # Meta names the message (wamid) when it accepts it: send returns it
+
+    def send(self, *, message: Any) -> str | None:
+        last = (
+            type(message)
+            .objects.filter(
+                conversation_id=message.conversation_id, inbox_id=message.inbox_id, direction="in"
+            )
+            .order_by("-id")
+            .values_list("headers", "created_at", "external_id")
+            .first()
+        )
+        if last is None or not str(last[0].get("wa_id", "")).isdigit():
+            raise DeliveryError(
+                "no WhatsApp number in this conversation",
+                permanent=True,
+                reason="invalid_recipient",
+            )
+        if timezone.now() - last[1] > SERVICE_WINDOW:
+            raise DeliveryError(
+                "the customer's last message is more than 24 hours old",
+                permanent=True,
+                reason="window_closed",
+            )
+        if message.attachments.exists():
+            raise DeliveryError(
+                "attachments are not sent to WhatsApp yet", permanent=True, reason="media"
+            )
+        config = WhatsAppConfig.from_dict(message.inbox.config)
+        sent = cloud.send_text(config, to=last[0]["wa_id"], text=message.text)
+        try:
+            # The customer's ticks turn blue: their message was read, by the person answering.
+            cloud.mark_read(config, message_id=last[2])
+        except DeliveryError as error:
+            logger.info("whatsapp read receipt for %s not sent: %s", last[2], error)
+        return sent

@@ -1,0 +1,67 @@
+"""Calling the WhatsApp Cloud API (Graph API): messages, read receipts, templates.
+
+Meta's errors (`{"error": {"code": 131047, "message": ..., "error_data": {"details": ...}}}`)
+become DeliveryErrors saying what the agent can do; 429, 5xx and Meta's throttling codes are
+retried by the delivery gate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layan.channels.whatsapp.config import WhatsAppConfig
+from layan.channels.whatsapp.parse import REASONS
+from layan.inboxes import providers
+from layan.inboxes.registry import DeliveryError
+
+# Throttling and temporary failures Meta reports with HTTP 400: sent again later.
+RETRYABLE = {4, 80007, 130429, 131000, 131016, 131048, 131056, 133004}
+MAX_TEXT = 4096
+
+
+def call(
+    config: WhatsAppConfig, method: str, path: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    if not config.access_token or not config.phone_number_id:
+        raise DeliveryError(
+            "the inbox has no access token or phone number id", permanent=True, reason="credentials"
+        )
+    reply = providers.call(method, config.url(path), body=body, headers=config.headers())
+    if reply.ok:
+        return reply.data
+    given = reply.data.get("error")
+    error: dict[str, Any] = given if isinstance(given, dict) else {}
+    code = int(error.get("code") or 0)
+    details = (error.get("error_data") or {}).get("details") or ""
+    detail = f"WhatsApp ({code}) {error.get('message', '')} {details}".strip()[:500]
+    if code in RETRYABLE:
+        raise DeliveryError(detail, reason="rate_limited" if code != 131000 else "unavailable")
+    if reply.status == 401 or code == 190:
+        raise DeliveryError(detail, permanent=True, reason="credentials")
+    raise DeliveryError(detail, permanent=True, reason=REASONS.get(code, "rejected"))
+
+
+def send_text(config: WhatsAppConfig, *, to: str, text: str) -> str:
+    data = call(
+        config,
+        "POST",
+        f"{config.phone_number_id}/messages",
+        {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": "text",
+            "text": {"preview_url": False, "body": text[:MAX_TEXT]},
+        },
+    )
+    messages = data.get("messages") if isinstance(data.get("messages"), list) else []
+    return str(messages[0].get("id", "")) if messages and isinstance(messages[0], dict) else ""
+
+
+def mark_read(config: WhatsAppConfig, *, message_id: str) -> None:
+    call(
+        config,
+        "POST",
+        f"{config.phone_number_id}/messages",
+        {"messaging_product": "whatsapp", "status": "read", "message_id": message_id},
+    )
