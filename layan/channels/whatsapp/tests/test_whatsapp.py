@@ -278,3 +278,24 @@ def test_unknown_and_malformed_events_are_kept(inbox: Inbox) -> None:
         "ignored",
         "ignored",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "never_shown"),
+    [
+        ("en", "Phone number ID", "EAAJB"),
+        ("id", "ID nomor telepon", "EAAJB"),
+        ("zh-hans", "电话号码 ID", "EAAJB"),
+    ],
+)
+def test_the_settings_page_speaks_the_admins_language_and_hides_secrets(
+    inbox: Inbox, cast: Cast, language: str, label: str, never_shown: str
+) -> None:
+    from layan.accounts.models import User
+
+    User.objects.filter(pk=cast.iris.pk).update(language=language)
+    page = client_for(User.objects.get(pk=cast.iris.pk)).get(f"/desk/settings/inboxes/{inbox.pk}/")
+    html = page.content.decode()
+    assert label in html
+    assert never_shown not in html
+    assert f"/hooks/whatsapp/{inbox.pk}/" in html
