@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -84,8 +85,6 @@ def answered_record(*, conversation: Conversation, answered: bool) -> bool:
 
 def on_conversation_created(event: Event) -> None:
     """Event handler: queue the acknowledgement of a request a customer opened."""
-    from layan.automations.tasks import acknowledge_task  # the tasks <-> services pair
-
     if event.payload.get("channel") in ACKNOWLEDGED_CHANNELS:
         acknowledge_task.enqueue(conversation_id=int(event.payload["conversation"]))
 
@@ -174,3 +173,8 @@ def acknowledgement_send(*, conversation_id: int) -> str:
         data={"to": address, **({"article": suggestion["title"]} if suggestion else {})},
     )
     return "sent"
+
+
+@task()
+def acknowledge_task(*, conversation_id: int) -> str:
+    return acknowledgement_send(conversation_id=conversation_id)

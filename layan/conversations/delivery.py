@@ -14,12 +14,12 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layan.conversations.models import ConversationEvent, Message
 from layan.conversations.services import _publish, timeline_add
-from layan.conversations.tasks import deliver_task
 from layan.core.events import Event
 from layan.core.timers import backoff
 from layan.inboxes import registry
@@ -98,6 +98,13 @@ def message_deliver(*, message_id: int) -> str:
     )
     _publish("message.updated", message.conversation, message=message.pk)
     return Message.Delivery.SENT
+
+
+@task()
+def deliver_task(*, message_id: int) -> str:
+    """The worker's form of message_deliver (idempotent: a sent or claimed message is not sent
+    again)."""
+    return message_deliver(message_id=message_id)
 
 
 def delivery_retry_due(message_id: int) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,6 @@ from layan.conversations.receiving import (
     messages_receive,
 )
 from layan.conversations.services import _publish, timeline_add
-from layan.conversations.tasks import inbound_drain_task, inbound_process_task
 from layan.core.rows import column, rows_insert, table
 from layan.core.timers import backoff
 from layan.customers.services import IdentityClaim, customers_resolve
@@ -187,6 +187,11 @@ def inbound_drain(*, inbox_id: int) -> int:
     return done
 
 
+@task()
+def inbound_drain_task(*, inbox_id: int) -> int:
+    return inbound_drain(inbox_id=inbox_id)
+
+
 def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:
     number = (
         Conversation.objects.filter(pk=raw.conversation_id).values_list("number", flat=True).first()
@@ -213,6 +218,11 @@ def inbound_process(
     if raw is None:
         raw = InboundRaw.objects.select_related("inbox__workspace").get(pk=raw_id or 0)
     return inbound_process_many(raws=[raw], actor=actor)[0]
+
+
+@task()
+def inbound_process_task(*, raw_id: int) -> str:
+    return inbound_process(raw_id=raw_id).status
 
 
 _OUTCOMES = {

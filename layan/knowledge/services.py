@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,7 +30,6 @@ from layan.knowledge.models import (
     SearchLog,
     ShippingPolicy,
 )
-from layan.knowledge.tasks import article_index_task
 from layan.search import engine
 from layan.search.analysis import fold
 
@@ -317,3 +317,9 @@ def article_reindex(*, article_id: int) -> None:
             payload={"article": article_id},
         )
     )
+
+
+@task()
+def article_index_task(*, article_id: int) -> None:
+    """Bring search and the answer bot in line with the article as it is now (idempotent)."""
+    article_reindex(article_id=article_id)

@@ -13,6 +13,7 @@ import ssl
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 from imapclient import IMAPClient
 
@@ -99,10 +100,14 @@ def inbox_poll(*, inbox_id: int) -> PollResult:
     return result
 
 
+@task()
+def imap_poll_task(*, inbox_id: int) -> int:
+    """Fetch new mail from one inbox's IMAP mailbox; returns how many messages were stored."""
+    return inbox_poll(inbox_id=inbox_id).stored
+
+
 def inbox_poll_due(inbox_id: int) -> None:
     """Timer handler: schedule the next poll first (a crashed poll must not stop polling)."""
-    from layan.channels.email.tasks import imap_poll_task  # the tasks <-> services pair
-
     inbox = Inbox.objects.get(pk=inbox_id)
     seconds = int(inbox.config.get("poll_seconds", 60))
     inbox_schedule_poll(inbox=inbox, delay=dt.timedelta(seconds=seconds))

@@ -20,7 +20,7 @@ from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
 from layan.channels.livechat import services as chat
-from layan.channels.livechat.tasks import chat_transcript_task
+from layan.channels.livechat.mail import chat_transcript_task
 from layan.channels.livechat.widget import visitor_language, welcome
 from layan.inboxes.models import Inbox
 from layan.inboxes.payloads import MAX_TEXT

@@ -3,6 +3,7 @@ the chat is solved)."""
 
 from __future__ import annotations
 
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -65,8 +66,6 @@ def chat_transcript_send(*, conversation_id: int, email: str, language: str) -> 
 
 def on_conversation_solved(event: Event) -> None:
     """Event handler: a solved chat's transcript goes to the visitor, by a task."""
-    from layan.channels.livechat.tasks import chat_transcript_on_solve_task  # tasks <-> services
-
     conversation_id = int(event.payload["conversation"])
     if Conversation.objects.filter(pk=conversation_id, inbox__kind=Inbox.Kind.CHAT).exists():
         chat_transcript_on_solve_task.enqueue(conversation_id=conversation_id)
@@ -103,3 +102,19 @@ def chat_transcript_on_solve(*, conversation_id: int) -> str:
     return chat_transcript_send(
         conversation_id=conversation.pk, email=address, language=conversation.customer.language
     )
+
+
+@task()
+def chat_email_task(*, message_id: int) -> str:
+    """Email an agent's chat reply to a visitor who has left the page (idempotent per message)."""
+    return chat_reply_email(message_id=message_id)
+
+
+@task()
+def chat_transcript_task(*, conversation_id: int, email: str, language: str) -> str:
+    return chat_transcript_send(conversation_id=conversation_id, email=email, language=language)
+
+
+@task()
+def chat_transcript_on_solve_task(*, conversation_id: int) -> str:
+    return chat_transcript_on_solve(conversation_id=conversation_id)

@@ -34,6 +34,7 @@ from django.utils.translation import override
 from layan.accounts.models import User
 from layan.answerbot.services import Answer, bot_ask, bot_settle
 from layan.channels.livechat.config import ChatConfig, origin_allowed
+from layan.channels.livechat.mail import chat_email_task
 from layan.conversations.inbound import inbound_ingest_many
 from layan.conversations.models import Attachment, Conversation, Message
 from layan.conversations.services import bot_reply_add
@@ -472,8 +473,6 @@ def chat_push(*, conversation_id: int, event: str, data: dict[str, Any]) -> None
 def chat_reply_deliver(*, message: Message) -> None:
     """The chat adapter's send: push to the open widget; a visitor who has left gets an email
     (when they gave an address) and sees the reply in the widget on their next visit."""
-    from layan.channels.livechat.tasks import chat_email_task  # the tasks <-> services pair
-
     chat_push(
         conversation_id=message.conversation_id, event="message", data=message_payload(message)
     )
