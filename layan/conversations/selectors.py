@@ -263,3 +263,18 @@ def visitor_details(*, conversation: Conversation) -> dict[str, str]:
         if value:
             details[key] = value
     return details
+
+
+def customer_last_message(*, conversation_id: int, inbox_id: int) -> Message | None:
+    """The customer's latest message in a conversation on one inbox: where a messaging channel
+    sends the reply (the chat or number it came from), and when its reply window opened."""
+    return (
+        Message.objects.filter(
+            conversation_id=conversation_id,
+            inbox_id=inbox_id,
+            direction=Message.Direction.INBOUND,
+        )
+        .order_by("-created_at", "-id")
+        .only("headers", "created_at", "external_id")
+        .first()
+    )

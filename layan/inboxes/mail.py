@@ -21,6 +21,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend
 from django.utils.translation import gettext as _
 
+from layan.inboxes.config import reject_unknown
 from layan.inboxes.models import Inbox
 from layan.inboxes.registry import DeliveryError
 from layan.inboxes.secrets import unseal
@@ -56,12 +57,7 @@ class EmailConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EmailConfig:
-        known = set(cls.__dataclass_fields__)
-        unknown = set(data) - known
-        if unknown:
-            raise ValidationError(
-                _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
-            )
+        reject_unknown(data, cls.__dataclass_fields__)
         values: dict[str, Any] = {}
         for name, field in cls.__dataclass_fields__.items():
             if name not in data:

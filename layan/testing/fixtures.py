@@ -18,6 +18,7 @@ from layan.accounts.models import User, Workspace
 from layan.inboxes.models import Inbox
 from layan.testing import personas
 from layan.testing.ports import free_port
+from layan.testing.provider import FakeProvider
 
 
 @pytest.fixture
@@ -220,3 +221,10 @@ def smtp_relay(dovecot: object) -> Iterator[object]:
     relay.start()
     yield relay
     relay.stop()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeProvider]:
+    """A messaging provider's API on loopback (layan.testing.provider), scripted by the test."""
+    with FakeProvider() as provider:
+        yield provider

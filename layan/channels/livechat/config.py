@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from layan.inboxes.config import reject_unknown
+
 PRECHAT = {"off", "optional", "required"}
 
 
@@ -29,11 +31,7 @@ class ChatConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatConfig:
-        unknown = set(data) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValidationError(
-                _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
-            )
+        reject_unknown(data, cls.__dataclass_fields__)
         origins = data.get("allowed_origins", [])
         if isinstance(origins, str):
             origins = origins.replace(",", " ").split()

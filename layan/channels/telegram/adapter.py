@@ -11,6 +11,7 @@ from layan.channels.telegram import bot
 from layan.channels.telegram.config import TelegramConfig
 from layan.channels.telegram.forms import TelegramSettingsForm
 from layan.channels.telegram.parse import parse_update
+from layan.conversations.selectors import customer_last_message
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 
@@ -35,18 +36,10 @@ class TelegramAdapter(Adapter):
 
     def send(self, *, message: Any) -> str | None:
         # The chat the customer last wrote from, in this conversation, on this inbox.
-        last = (
-            type(message)
-            .objects.filter(
-                conversation_id=message.conversation_id,
-                inbox_id=message.inbox_id,
-                direction="in",
-            )
-            .order_by("-id")
-            .values_list("headers", flat=True)
-            .first()
+        last = customer_last_message(
+            conversation_id=message.conversation_id, inbox_id=message.inbox_id
         )
-        if last is None or not isinstance(last.get("chat_id"), int):
+        if last is None or not isinstance(last.headers.get("chat_id"), int):
             raise DeliveryError(
                 "no Telegram chat in this conversation", permanent=True, reason="invalid_recipient"
             )
@@ -55,4 +48,4 @@ class TelegramAdapter(Adapter):
                 "attachments are not sent to Telegram yet", permanent=True, reason="media"
             )
         config = TelegramConfig.from_dict(message.inbox.config)
-        return bot.send_text(config, chat_id=last["chat_id"], text=message.text)
+        return bot.send_text(config, chat_id=last.headers["chat_id"], text=message.text)

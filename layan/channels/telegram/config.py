@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from layan.inboxes.config import api_address, reject_unknown
 from layan.inboxes.secrets import unseal
 
 DEFAULT_API = "https://api.telegram.org"
@@ -32,23 +33,15 @@ class TelegramConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TelegramConfig:
-        unknown = set(data) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValidationError(
-                _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
-            )
+        reject_unknown(data, cls.__dataclass_fields__)
         config = cls(
             bot_token=unseal(data.get("bot_token", "")).strip(),
             bot_username=str(data.get("bot_username", "")).strip().lstrip("@"),
-            api_base=(str(data.get("api_base", "")).strip() or DEFAULT_API).rstrip("/"),
+            api_base=api_address(data.get("api_base"), default=DEFAULT_API),
             link_secret=unseal(data.get("link_secret", "")).strip(),
         )
         if config.bot_username and not USERNAME.match(config.bot_username):
             raise ValidationError(_("A bot's user name has 5 to 32 letters, digits or _."))
-        if not config.api_base.startswith(
-            ("https://", "http://127.0.0.1", "http://[::1]", "http://localhost")
-        ):
-            raise ValidationError(_("The Bot API server must be an https:// address."))
         return config
 
     def method_url(self, method: str) -> str:

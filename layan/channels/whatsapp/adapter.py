@@ -14,6 +14,7 @@ from layan.channels.whatsapp import cloud
 from layan.channels.whatsapp.config import WhatsAppConfig
 from layan.channels.whatsapp.forms import WhatsAppSettingsForm
 from layan.channels.whatsapp.parse import parse_event
+from layan.conversations.selectors import customer_last_message
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 
@@ -43,22 +44,16 @@ class WhatsAppAdapter(Adapter):
         return ""  # Meta names the message (wamid) when it accepts it: send returns it
 
     def send(self, *, message: Any) -> str | None:
-        last = (
-            type(message)
-            .objects.filter(
-                conversation_id=message.conversation_id, inbox_id=message.inbox_id, direction="in"
-            )
-            .order_by("-id")
-            .values_list("headers", "created_at", "external_id")
-            .first()
+        last = customer_last_message(
+            conversation_id=message.conversation_id, inbox_id=message.inbox_id
         )
-        if last is None or not str(last[0].get("wa_id", "")).isdigit():
+        if last is None or not str(last.headers.get("wa_id", "")).isdigit():
             raise DeliveryError(
                 "no WhatsApp number in this conversation",
                 permanent=True,
                 reason="invalid_recipient",
             )
-        if timezone.now() - last[1] > SERVICE_WINDOW:
+        if timezone.now() - last.created_at > SERVICE_WINDOW:
             raise DeliveryError(
                 "the customer's last message is more than 24 hours old",
                 permanent=True,
@@ -69,10 +64,10 @@ class WhatsAppAdapter(Adapter):
                 "attachments are not sent to WhatsApp yet", permanent=True, reason="media"
             )
         config = WhatsAppConfig.from_dict(message.inbox.config)
-        sent = cloud.send_text(config, to=last[0]["wa_id"], text=message.text)
+        sent = cloud.send_text(config, to=last.headers["wa_id"], text=message.text)
         try:
             # The customer's ticks turn blue: their message was read, by the person answering.
-            cloud.mark_read(config, message_id=last[2])
+            cloud.mark_read(config, message_id=last.external_id)
         except DeliveryError as error:
-            logger.info("whatsapp read receipt for %s not sent: %s", last[2], error)
+            logger.info("whatsapp read receipt for %s not sent: %s", last.external_id, error)
         return sent

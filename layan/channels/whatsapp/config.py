@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from layan.inboxes.config import api_address, reject_unknown
 from layan.inboxes.secrets import unseal
 
 DEFAULT_GRAPH = "https://graph.facebook.com"
@@ -30,26 +31,18 @@ class WhatsAppConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WhatsAppConfig:
-        unknown = set(data) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValidationError(
-                _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
-            )
+        reject_unknown(data, cls.__dataclass_fields__)
         config = cls(
             phone_number_id=str(data.get("phone_number_id", "")).strip(),
             business_account_id=str(data.get("business_account_id", "")).strip(),
             access_token=unseal(data.get("access_token", "")).strip(),
             app_secret=unseal(data.get("app_secret", "")).strip(),
             verify_token=unseal(data.get("verify_token", "")).strip(),
-            graph_base=(str(data.get("graph_base", "")).strip() or DEFAULT_GRAPH).rstrip("/"),
+            graph_base=api_address(data.get("graph_base"), default=DEFAULT_GRAPH),
         )
         for value in (config.phone_number_id, config.business_account_id):
             if value and not NUMERIC_ID.match(value):
                 raise ValidationError(_("Meta's ids are numbers (5 to 30 digits)."))
-        if not config.graph_base.startswith(
-            ("https://", "http://127.0.0.1", "http://[::1]", "http://localhost")
-        ):
-            raise ValidationError(_("The Graph API server must be an https:// address."))
         return config
 
     def url(self, path: str) -> str:

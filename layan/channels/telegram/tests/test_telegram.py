@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,12 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TOKEN = "123456789:AAF0fake-token-for-tests_abcdefghij"
 SEND = f"/bot{TOKEN}/sendMessage"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeProvider]:
-    with FakeProvider() as provider:
-        yield provider
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SECRET = "app-secret-for-tests"
 NUMBER_ID = "106540352242922"
 SEND = f"/v23.0/{NUMBER_ID}/messages"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeProvider]:
-    with FakeProvider() as provider:
-        yield provider
 
 
 @pytest.fixture
