@@ -65,16 +65,19 @@ def config_seal(
     config: dict[str, Any], names: Iterable[str], *, saved: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """`config` with the secret fields `names` sealed; a secret left empty keeps the saved one
-    (forms never send secrets back, so an unchanged form posts them empty)."""
+    (forms never send secrets back, so an unchanged form posts them empty). A secret that did
+    not change keeps its saved seal: sealing is randomised, and an unchanged save must not
+    change what is stored."""
     sealed = dict(config)
     for name in names:
-        value = sealed.get(name)
-        if not value and saved and saved.get(name):
-            sealed[name] = seal(unseal(saved[name]))
-        elif value:
-            sealed[name] = seal(str(value))
-        else:
+        value = str(sealed.get(name) or "")
+        old = (saved or {}).get(name) or ""
+        if not value and not old:
             sealed.pop(name, None)
+        elif is_sealed(old) and (not value or value == old or unseal(old) == unseal(value)):
+            sealed[name] = old
+        else:
+            sealed[name] = seal(value or unseal(old))
     return sealed
 
 

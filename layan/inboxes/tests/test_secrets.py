@@ -47,6 +47,7 @@ def test_an_inbox_keeps_its_secret_when_saved_without_it(cast: Cast) -> None:
         config={"imap_host": "127.0.0.1", "imap_username": "help", "imap_password": "pw-1"},
     )
     assert secrets.is_sealed(inbox.config["imap_password"])
+    sealed_first = inbox.config["imap_password"]
     inbox_update(
         inbox=inbox,
         name="Email",
@@ -57,6 +58,8 @@ def test_an_inbox_keeps_its_secret_when_saved_without_it(cast: Cast) -> None:
     )
     inbox.refresh_from_db()
     assert secrets.unseal(inbox.config["imap_password"]) == "pw-1"
+    # Saved unchanged, the stored seal itself is unchanged (sealing is randomised).
+    assert inbox.config["imap_password"] == sealed_first
     inbox_update(
         inbox=inbox,
         name="Email",

@@ -1,0 +1,173 @@
+"""Telegram and WhatsApp from the desk in Chromium, in English, Indonesian and Chinese: an admin
+connects the bot and saves the settings unchanged (nothing stored changes, no secret shown), and
+an agent answers a WhatsApp customer and reads why a late reply was refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from layan.accounts.models import User
+from layan.channels.telegram.config import webhook_secret
+from layan.conversations.models import Conversation, Message
+from layan.core.worker import run_tasks_now
+from layan.inboxes.models import Inbox
+from layan.inboxes.services import inbox_create
+from layan.testing.personas import PASSWORD, Cast
+from layan.testing.provider import FakeProvider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NewPage = Callable[..., Page]
+LOCALES = {"en": "en-US", "id": "id-ID", "zh-hans": "zh-CN"}
+TOKEN = "123456789:AAF0fake-token-for-tests_abcdefghij"
+SECRET = "app-secret-for-tests"
+NUMBER_ID = "106540352242922"
+# In each language: the Telegram button, the WhatsApp label, and the late-reply explanation.
+WORDS = {
+    "en": ("Connect to Telegram", "Phone number ID", "only an approved template"),
+    "id": ("Hubungkan ke Telegram", "ID nomor telepon", "hanya menerima templat"),
+    "zh-hans": ("连接到 Telegram", "电话号码 ID", "只接受已审核的模板"),
+}
+
+
+def log_in(page: Page, user: User) -> None:
+    page.goto("/desk/login/")
+    page.locator("input[name=username]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("body")).to_have_attribute("data-socket", "open")
+
+
+def whatsapp_message(inbox: Inbox, wamid: str, text: str) -> None:
+    body = json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": NUMBER_ID},
+                                "contacts": [
+                                    {"profile": {"name": "Siti Rahma"}, "wa_id": "6281234567890"}
+                                ],
+                                "messages": [
+                                    {
+                                        "from": "6281234567890",
+                                        "id": wamid,
+                                        "timestamp": "1765000000",
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    response = Client().post(
+        f"/hooks/whatsapp/{inbox.pk}/",
+        data=body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": signature},
+    )
+    assert response.status_code == 200
+    run_tasks_now()
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_admin_and_agent_use_the_messaging_channels_in_their_language(
+    language: str, cast: Cast, new_page: NewPage
+) -> None:
+    connect_label, number_label, late_reason = WORDS[language]
+    User.objects.filter(pk__in=[cast.iris.pk, cast.alice.pk]).update(language=language)
+    with FakeProvider() as api:
+        telegram = inbox_create(
+            workspace=cast.workspace,
+            kind="telegram",
+            name="Telegram",
+            config={"bot_token": TOKEN, "api_base": api.url},
+        )
+        whatsapp = inbox_create(
+            workspace=cast.workspace,
+            kind="whatsapp",
+            name="WhatsApp",
+            address="+6281200001111",
+            config={
+                "phone_number_id": NUMBER_ID,
+                "business_account_id": "102290129340398",
+                "access_token": "EAAJB-test-token",
+                "app_secret": SECRET,
+                "verify_token": "kopi-susu",
+                "graph_base": api.url,
+            },
+        )
+        api.answer(
+            "POST",
+            f"/bot{TOKEN}/getMe",
+            {"ok": True, "result": {"id": 123456789, "is_bot": True, "username": "TokoTestBot"}},
+        )
+        api.answer("POST", f"/bot{TOKEN}/setWebhook", {"ok": True, "result": True})
+        api.answer("POST", f"/v23.0/{NUMBER_ID}/messages", {"messages": [{"id": "wamid.OUT"}]})
+
+        admin = new_page(locale=LOCALES[language])
+        log_in(admin, User.objects.get(pk=cast.iris.pk))
+        # The Telegram bot is connected from its inbox page.
+        admin.goto(f"/desk/settings/inboxes/{telegram.pk}/")
+        admin.get_by_role("button", name=connect_label).click()
+        expect(admin.locator("body")).to_contain_text("@TokoTestBot")
+        [hook] = api.calls_to(f"/bot{TOKEN}/setWebhook")
+        assert hook.json["secret_token"] == webhook_secret(telegram.pk)
+        # Both settings pages saved unchanged keep every value, secrets included.
+        for inbox in (telegram, whatsapp):
+            inbox.refresh_from_db()
+            before = dict(inbox.config)
+            admin.goto(f"/desk/settings/inboxes/{inbox.pk}/")
+            if inbox == whatsapp:
+                expect(admin.locator("form.card")).to_contain_text(number_label)
+            assert "EAAJB" not in admin.content()
+            assert TOKEN not in admin.content()
+            with admin.expect_navigation():
+                admin.locator("form.card button[type=submit]").first.click()
+            expect(admin.locator(".errorlist")).to_have_count(0)
+            inbox.refresh_from_db()
+            assert inbox.config == before
+
+        # An agent answers a WhatsApp customer from the conversation page.
+        whatsapp_message(whatsapp, "wamid.IN1", "Kak, paket saya belum sampai")
+        conversation = Conversation.objects.get(inbox=whatsapp)
+        agent = new_page(locale=LOCALES[language])
+        log_in(agent, User.objects.get(pk=cast.alice.pk))
+        agent.goto(f"/desk/conversations/{conversation.number}/")
+        agent.locator("textarea[name=text]").fill("Sudah dikirim hari ini, Kak.")
+        agent.locator("form[data-reply-form] button[type=submit]").first.click()
+        expect(agent.locator(".thread")).to_contain_text("Sudah dikirim hari ini, Kak.")
+        run_tasks_now()
+        [sent, _read_receipt] = api.calls_to(f"/v23.0/{NUMBER_ID}/messages")
+        assert sent.json["text"]["body"].startswith("Sudah dikirim hari ini, Kak.")
+
+        # A day later the window is closed: the reply is refused, and the agent reads why.
+        Message.objects.filter(external_id="wamid.IN1").update(
+            created_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=25)
+        )
+        agent.reload()
+        agent.locator("textarea[name=text]").fill("Ada kabar lagi?")
+        agent.locator("form[data-reply-form] button[type=submit]").first.click()
+        expect(agent.locator(".thread")).to_contain_text("Ada kabar lagi?")
+        run_tasks_now()
+        agent.reload()
+        expect(agent.locator(".thread [role=alert]")).to_contain_text(late_reason)
+        assert "[window_closed]" not in agent.locator(".thread").inner_text()
