@@ -49,7 +49,7 @@ class InboxPage:
 
 
 OPEN = list(Conversation.OPEN_STATUSES)
-VIEWS = ("mine", "unassigned", "open", "pending", "solved", "all")
+VIEWS = ("mine", "unassigned", "unanswered", "open", "pending", "solved", "all")
 
 
 def view_filter(view: str, agent: User) -> Q:
@@ -58,6 +58,9 @@ def view_filter(view: str, agent: User) -> Q:
             return Q(assignee=agent, status__in=OPEN)
         case "unassigned":
             return Q(assignee__isnull=True, status__in=OPEN)
+        case "unanswered":
+            # On every channel, the customer spoke last and nobody has answered since.
+            return Q(waiting_since__isnull=False, status__in=OPEN)
         case "open":
             return Q(status__in=[Conversation.Status.NEW, Conversation.Status.OPEN])
         case "pending":
@@ -87,7 +90,8 @@ class InboxFilters:
             return int(value) if str(value).isdigit() else None
 
         view = data.get("view", "mine")
-        sort = data.get("sort", "activity")
+        # Unanswered questions are worked oldest first, unless the agent sorts otherwise.
+        sort = data.get("sort", "waiting" if view == "unanswered" else "activity")
         status = data.get("status", "")
         return cls(
             view=view if view in VIEWS else "mine",
@@ -180,7 +184,7 @@ def inbox_page(*, agent: User, filters: InboxFilters, page: int) -> InboxPage:
 
 def view_counts(*, agent: User) -> dict[str, int]:
     base = Conversation.objects.filter(workspace_id=agent.workspace_id)
-    return {view: base.filter(view_filter(view, agent)).count() for view in VIEWS[:5]}
+    return {view: base.filter(view_filter(view, agent)).count() for view in VIEWS[:6]}
 
 
 @dataclass

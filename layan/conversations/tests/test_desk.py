@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 import pytest
@@ -21,6 +22,7 @@ from layan.customers.models import Customer, CustomerMerge
 from layan.customers.services import customer_merge, customer_resolve
 from layan.inboxes.models import Inbox
 from layan.inboxes.secrets import unseal
+from layan.inboxes.services import inbox_create
 from layan.testing.fixtures import client_for
 from layan.testing.mail import customer_email
 
@@ -49,6 +51,7 @@ def test_views_count_and_list_conversations(email_inbox: Inbox, alice: User, olg
     assert counts.context["counts"] == {
         "mine": 1,
         "unassigned": 1,
+        "unanswered": 2,
         "open": 2,
         "pending": 0,
         "solved": 1,
@@ -58,6 +61,31 @@ def test_views_count_and_list_conversations(email_inbox: Inbox, alice: User, olg
     assert [item.subject for item in unassigned.context["page"].object_list] == ["Nobody's"]
     search = client.get("/desk/conversations/?view=all&q=eko@")
     assert [item.subject for item in search.context["page"].object_list] == ["Done"]
+
+
+def test_unanswered_lists_every_channel_where_the_customer_spoke_last_oldest_first(
+    email_inbox: Inbox, alice: User
+) -> None:
+    first = receive(email_inbox, subject="Waiting longest", sender="a@example.com")
+    answered = receive(email_inbox, subject="Answered", sender="b@example.com")
+    later = receive(email_inbox, subject="Waiting", sender="c@example.com")
+    services.reply_send(conversation=answered, agent=alice, text="Done for you.")
+    Conversation.objects.filter(pk=first.pk).update(
+        waiting_since=timezone.now() - dt.timedelta(hours=3)
+    )
+    chat = inbox_create(workspace=email_inbox.workspace, kind="chat", name="Chat")
+    Conversation.objects.filter(pk=later.pk).update(inbox=chat)  # any channel counts
+
+    client = client_for(alice)
+    page = client.get("/desk/conversations/?view=unanswered")
+    assert [item.subject for item in page.context["page"].object_list] == [
+        "Waiting longest",
+        "Waiting",
+    ]
+    assert client.get("/desk/conversations/counts/").context["counts"]["unanswered"] == 2
+    # The customer answers back: waiting again, listed again.
+    receive(email_inbox, subject="Re: Answered", sender="b@example.com")
+    assert client.get("/desk/conversations/counts/").context["counts"]["unanswered"] == 3
 
 
 def test_the_list_costs_the_same_queries_for_5_or_50_rows(email_inbox: Inbox, alice: User) -> None:
