@@ -350,7 +350,13 @@ def messages_continue_open(
             continued.append((conversation, message))
     rows_insert([message for _conversation, message in continued])
     for conversation, message in continued:
-        _publish("message.created", conversation, message=message.pk, channel=inbox.kind)
+        _publish(
+            "message.created",
+            conversation,
+            message=message.pk,
+            channel=inbox.kind,
+            **({"media": True} if message.headers.get("media") else {}),
+        )
     return [Received(conversation, message, False, False) for conversation, message in continued]
 
 
@@ -460,4 +466,10 @@ def _write(
     for conversation, _data in created:
         _publish("conversation.created", conversation, channel=inbox.kind)
     for message, _item in messages:
-        _publish("message.created", message.conversation, message=message.pk, channel=inbox.kind)
+        _publish(
+            "message.created",
+            message.conversation,
+            message=message.pk,
+            channel=inbox.kind,
+            **({"media": True} if message.headers.get("media") else {}),
+        )

@@ -88,7 +88,8 @@ def fetch(
     url: str, *, max_bytes: int, headers: dict[str, str] | None = None, timeout: float = 30
 ) -> tuple[bytes, str]:
     """Download a media file: its bytes and content type. ValueError when it is larger than
-    `max_bytes`; DeliveryError (retried) when the server cannot be reached or fails."""
+    `max_bytes`; DeliveryError when the server refuses (permanent) or cannot be reached or
+    fails (to be retried)."""
     request = urllib.request.Request(url)  # noqa: S310
     for name, value in (headers or {}).items():
         request.add_header(name, value)
@@ -100,9 +101,12 @@ def fetch(
             content = response.read(max_bytes + 1)
             kind = response.headers.get_content_type()
     except urllib.error.HTTPError as error:
-        if error.code == 429 or error.code >= 500:
-            raise DeliveryError(f"media: HTTP {error.code}", reason="unavailable") from None
-        raise ValueError(f"media: HTTP {error.code}") from None
+        # 4xx: refused or gone (permanent for this URL; a provider whose links expire asks for
+        # a new one); 429 and 5xx: try again later.
+        permanent = error.code != 429 and error.code < 500
+        raise DeliveryError(
+            f"media: HTTP {error.code}", permanent=permanent, reason="media"
+        ) from None
     except OSError as error:
         raise DeliveryError(f"media: {error}", reason="unavailable") from None
     if len(content) > max_bytes:

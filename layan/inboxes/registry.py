@@ -6,6 +6,7 @@ An adapter (a subclass of `Adapter`) provides:
 - `parse_inbound(payload: bytes) -> InboundMessage` (pure; raises ValueError on unusable input),
 - `validate_config(config: dict) -> dict` (raises ValidationError),
 - `new_external_id(conversation=) -> str` (the channel id our outbound message will carry),
+- `fetch_media(inbox=, item=, limit=)`: a file a customer sent, downloaded after the message,
 - `send(message=) -> str | None` (the provider's id of the sent message, if it gives one; raises
   DeliveryError), and `can_send` (False: replies are logged only),
 - `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
@@ -120,6 +121,12 @@ class Adapter:
 
     def send(self, *, message: Any) -> str | None:
         raise NotImplementedError
+
+    def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
+        """A file a customer sent (an entry of `Message.headers["media"]`, written by this
+        channel's parser): its bytes and content type. ValueError when it cannot be had (too
+        large, gone); DeliveryError when the provider should be asked again later."""
+        raise ValueError(f"{self.kind} messages carry no files to download")
 
 
 class ChannelAppConfig(AppConfig):

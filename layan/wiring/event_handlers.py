@@ -19,7 +19,7 @@ from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
 from layan.channels.telegram import services as telegram
-from layan.conversations import delivery
+from layan.conversations import delivery, media
 from layan.conversations import services as conversations
 from layan.core.events import Event, InTransaction
 from layan.realtime import push
@@ -46,6 +46,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "message.created": [
         push.to_workspace_agents,
         delivery.on_message_created,
+        media.on_message_created,
         telegram.on_message_created,
     ],
     "message.updated": [push.to_workspace_agents],

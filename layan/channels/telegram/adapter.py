@@ -34,6 +34,11 @@ class TelegramAdapter(Adapter):
     def new_external_id(self, *, conversation: Any) -> str:
         return ""  # Telegram numbers the message when it is sent (send returns it)
 
+    def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
+        return bot.fetch_file(
+            TelegramConfig.from_dict(inbox.config), file_id=str(item["file_id"]), limit=limit
+        )
+
     def send(self, *, message: Any) -> str | None:
         # The chat the customer last wrote from, in this conversation, on this inbox.
         last = customer_last_message(

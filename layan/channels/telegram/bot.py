@@ -74,3 +74,24 @@ def connect(config: TelegramConfig, *, inbox_id: int, base_url: str) -> dict[str
         },
     )
     return {"username": str(me.get("username", "")) if isinstance(me, dict) else "", "url": url}
+
+
+def fetch_file(config: TelegramConfig, *, file_id: str, limit: int) -> tuple[bytes, str]:
+    """A file a customer sent: getFile names its path, then it is downloaded (the Bot API
+    serves files up to 20 MB)."""
+    try:
+        found = api(config, "getFile", {"file_id": file_id})
+    except DeliveryError as error:
+        if error.permanent:
+            raise ValueError(str(error)) from None
+        raise
+    if not isinstance(found, dict) or not found.get("file_path"):
+        raise ValueError("Telegram gave no file path")
+    if int(found.get("file_size") or 0) > limit:
+        raise ValueError(f"the file is {found['file_size']} bytes, more than {limit}")
+    try:
+        return providers.fetch(config.file_url(str(found["file_path"])), max_bytes=limit)
+    except DeliveryError as error:
+        if error.permanent:
+            raise ValueError(str(error)) from None
+        raise

@@ -43,6 +43,11 @@ class WhatsAppAdapter(Adapter):
     def new_external_id(self, *, conversation: Any) -> str:
         return ""  # Meta names the message (wamid) when it accepts it: send returns it
 
+    def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
+        return cloud.fetch_media(
+            WhatsAppConfig.from_dict(inbox.config), media_id=str(item["file_id"]), limit=limit
+        )
+
     def send(self, *, message: Any) -> str | None:
         last = customer_last_message(
             conversation_id=message.conversation_id, inbox_id=message.inbox_id

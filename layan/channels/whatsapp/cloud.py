@@ -65,3 +65,26 @@ def mark_read(config: WhatsAppConfig, *, message_id: str) -> None:
         f"{config.phone_number_id}/messages",
         {"messaging_product": "whatsapp", "status": "read", "message_id": message_id},
     )
+
+
+def fetch_media(config: WhatsAppConfig, *, media_id: str, limit: int) -> tuple[bytes, str]:
+    """A file a customer sent: its id gives a short-lived URL (asked afresh on every try, so an
+    expired one is never reused), downloaded with the access token."""
+    try:
+        found = call(config, "GET", media_id)
+    except DeliveryError as error:
+        if error.permanent:
+            raise ValueError(str(error)) from None
+        raise
+    if not found.get("url"):
+        raise ValueError("WhatsApp gave no media URL")
+    if int(found.get("file_size") or 0) > limit:
+        raise ValueError(f"the file is {found['file_size']} bytes, more than {limit}")
+    try:
+        content, kind = providers.fetch(
+            str(found["url"]), max_bytes=limit, headers=config.headers()
+        )
+    except DeliveryError as error:
+        # The link expires within minutes: the next try asks for a new one.
+        raise DeliveryError(f"{error} (the media link may have expired)") from None
+    return content, str(found.get("mime_type") or kind)

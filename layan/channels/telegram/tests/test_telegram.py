@@ -268,3 +268,56 @@ def test_an_admin_connects_the_bot(inbox: Inbox, cast: Cast, api: FakeProvider) 
     [hook] = api.calls_to(f"/bot{TOKEN}/setWebhook")
     assert hook.json["url"].endswith(f"/hooks/telegram/{inbox.pk}/")
     assert hook.json["secret_token"] == webhook_secret(inbox.pk)
+
+
+def test_a_photo_is_downloaded_after_the_message_into_a_private_attachment(
+    inbox: Inbox, cast: Cast, api: FakeProvider
+) -> None:
+    api.answer(
+        "POST",
+        f"/bot{TOKEN}/getFile",
+        Answer({"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502),
+        {
+            "ok": True,
+            "result": {"file_id": "AgAD-big", "file_size": 9, "file_path": "photos/f1.jpg"},
+        },
+    )
+    api.answer(
+        "GET",
+        f"/file/bot{TOKEN}/photos/f1.jpg",
+        Answer(content=b"\xff\xd8jpeg!\xff\xd9", content_type="image/jpeg"),
+    )
+    photo = [
+        {"file_id": "AgAD-small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 2},
+        {"file_id": "AgAD-big", "file_unique_id": "b", "width": 800, "height": 800, "file_size": 9},
+    ]
+    post(inbox, update(5, "", photo=photo, caption="Barangnya rusak"))
+    run_tasks_now()
+
+    message = Message.objects.get(inbox=inbox)
+    assert message.text == "Barangnya rusak"
+    [item] = message.headers["media"]
+    assert item["file_id"] == "AgAD-big"  # the largest size of the photo
+    assert "state" not in item  # Telegram's server failed: tried again later
+    assert not message.attachments.exists()
+
+    from layan.conversations.media import media_fetch
+
+    assert media_fetch(message_id=message.pk) == "done"
+    attachment = message.attachments.get()
+    assert (attachment.filename, attachment.content_type) == ("photo.jpg", "image/jpeg")
+    assert attachment.file.read() == b"\xff\xd8jpeg!\xff\xd9"
+    assert media_fetch(message_id=message.pk) == "done"  # never twice
+    assert message.attachments.count() == 1
+    page = client_for(cast.alice).get(f"/desk/conversations/{message.conversation.number}/")
+    assert "photo.jpg" in page.content.decode()
+
+
+def test_programs_and_files_over_the_limit_are_not_kept(inbox: Inbox, api: FakeProvider) -> None:
+    document = {"file_id": "BQAD", "file_name": "invoice.pdf.exe", "file_size": 4096}
+    post(inbox, update(6, "", document=document))
+    run_tasks_now()
+    message = Message.objects.get(inbox=inbox)
+    assert message.headers["media"][0]["state"] == "refused"
+    assert api.calls_to(f"/bot{TOKEN}/getFile") == []
+    assert not message.attachments.exists()

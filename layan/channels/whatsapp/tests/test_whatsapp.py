@@ -261,6 +261,45 @@ def test_meta_errors_are_retried_or_explained(inbox: Inbox, cast: Cast, api: Fak
     assert reply.delivery_error.startswith("[credentials]")
 
 
+def test_an_image_is_downloaded_with_a_fresh_link_each_try(inbox: Inbox, api: FakeProvider) -> None:
+    api.answer(
+        "GET",
+        "/v23.0/1234567890123",
+        {"url": f"{api.url}/lookaside/img1", "mime_type": "image/jpeg", "file_size": 5},
+    )
+    api.answer(
+        "GET",
+        "/lookaside/img1",
+        Answer({"error": "URL signature expired"}, 404),
+        Answer(content=b"JPEG!", content_type="image/jpeg"),
+    )
+    image = {
+        **text_message("wamid.IMG", ""),
+        "messages": [
+            {
+                "from": "6281234567890",
+                "id": "wamid.IMG",
+                "timestamp": "1765000000",
+                "type": "image",
+                "image": {"id": "1234567890123", "mime_type": "image/jpeg", "caption": "Ini"},
+            }
+        ],
+    }
+    post(inbox, webhook(image))
+    run_tasks_now()
+    message = Message.objects.get(external_id="wamid.IMG")
+    assert message.text == "Ini"
+    assert not message.attachments.exists()  # the first link had expired: asked again later
+
+    from layan.conversations.media import media_fetch
+
+    assert media_fetch(message_id=message.pk) == "done"
+    assert message.attachments.get().file.read() == b"JPEG!"
+    downloads = api.calls_to("/lookaside/img1")
+    assert all(call.headers["Authorization"] == "Bearer EAAJB-test-token" for call in downloads)
+    assert len(api.calls_to("/v23.0/1234567890123")) == 2  # a new link for the second try
+
+
 def test_unknown_and_malformed_events_are_kept(inbox: Inbox) -> None:
     post(inbox, webhook({"messages": [{"from": "628111", "id": "wamid.U", "type": "unsupported"}]}))
     post(inbox, b'{"object": "whatsapp_business_account", "entry": "nonsense"}')
