@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -285,8 +286,13 @@ def reply_send(
     attachments: Iterable[InboundAttachment] = (),
     status: str | None = None,
     now: dt.datetime | None = None,
+    headers: dict[str, Any] | None = None,
+    signed: bool = True,
 ) -> Message:
-    """An agent's reply, signed with their name, queued for delivery on its channel."""
+    """An agent's reply, signed with their name, queued for delivery on its channel.
+
+    `headers` carry what the channel needs besides the text (a WhatsApp template and its
+    parameters); `signed=False` for text that may not change (an approved template)."""
     text = text.strip()
     attachments = list(attachments)
     if not text and not attachments:
@@ -301,7 +307,7 @@ def reply_send(
             .get(pk=conversation.pk)
         )
         adapter = registry.adapter_for(conversation.inbox.kind)
-        signs = adapter.signs_replies
+        signs = adapter.signs_replies and signed
         signature = signature_for(agent=agent, workspace=conversation.workspace) if signs else ""
         body = f"{text}\n\n{signature}" if signature else text
         message = Message.objects.create(
@@ -311,6 +317,7 @@ def reply_send(
             author_kind=Message.Author.AGENT,
             author_agent=agent,
             text=body,
+            headers=headers or {},
             external_id=adapter.new_external_id(conversation=conversation),
             sender=conversation.inbox.address,
             delivery=Message.Delivery.QUEUED if adapter.can_send else Message.Delivery.NONE,

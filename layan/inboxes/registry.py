@@ -12,6 +12,8 @@ An adapter (a subclass of `Adapter`) provides:
 - `agent_opens`: whether an agent may open a conversation in it (a logged call, an email started
   by the shop); chats and web forms are started by customers only,
 - `secret_fields`: the names in its config that are secrets (sealed at rest, never shown back),
+- `composer_template` / `composer_context(conversation=)`: what the conversation page shows
+  above the reply form for this channel (WhatsApp's 24-hour window and its templates),
 - `label`: the channel's name for people, `settings_form`: its settings on the inbox page (an
   `inboxes.forms.ChannelSettingsForm`, or None), `settings_template`: a template shown under
   a saved inbox's settings ("" for none; the chat's embed code).
@@ -109,6 +111,9 @@ class Adapter:
     settings_template = ""
     # Config fields that are secrets (passwords, tokens): sealed at rest by inboxes.secrets.
     secret_fields: tuple[str, ...] = ()
+    # A template shown above the reply form on a conversation of this channel ("" for none),
+    # with what `composer_context` returns (a messaging window's state, templates to send).
+    composer_template = ""
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         raise NotImplementedError
@@ -121,6 +126,9 @@ class Adapter:
 
     def send(self, *, message: Any) -> str | None:
         raise NotImplementedError
+
+    def composer_context(self, *, conversation: Any) -> dict[str, Any]:
+        return {}
 
     def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
         """A file a customer sent (an entry of `Message.headers["media"]`, written by this

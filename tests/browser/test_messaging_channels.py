@@ -30,11 +30,22 @@ LOCALES = {"en": "en-US", "id": "id-ID", "zh-hans": "zh-CN"}
 TOKEN = "123456789:AAF0fake-token-for-tests_abcdefghij"
 SECRET = "app-secret-for-tests"
 NUMBER_ID = "106540352242922"
-# In each language: the Telegram button, the WhatsApp label, and the late-reply explanation.
+# In each language: the Telegram button, the WhatsApp label, the late-reply explanation, and
+# the button that sends a template.
 WORDS = {
-    "en": ("Connect to Telegram", "Phone number ID", "only an approved template"),
-    "id": ("Hubungkan ke Telegram", "ID nomor telepon", "hanya menerima templat"),
-    "zh-hans": ("连接到 Telegram", "电话号码 ID", "只接受已审核的模板"),
+    "en": ("Connect to Telegram", "Phone number ID", "only an approved template", "Send template"),
+    "id": ("Hubungkan ke Telegram", "ID nomor telepon", "hanya menerima templat", "Kirim templat"),
+    "zh-hans": ("连接到 Telegram", "电话号码 ID", "只接受已审核的模板", "发送模板"),
+}
+TEMPLATES = {
+    "data": [
+        {
+            "name": "order_update",
+            "language": "id",
+            "status": "APPROVED",
+            "components": [{"type": "BODY", "text": "Halo {{1}}, pesanan {{2}} sudah dikirim."}],
+        }
+    ]
 }
 
 
@@ -92,7 +103,7 @@ def whatsapp_message(inbox: Inbox, wamid: str, text: str) -> None:
 def test_admin_and_agent_use_the_messaging_channels_in_their_language(
     language: str, cast: Cast, new_page: NewPage
 ) -> None:
-    connect_label, number_label, late_reason = WORDS[language]
+    connect_label, number_label, late_reason, send_template = WORDS[language]
     User.objects.filter(pk__in=[cast.iris.pk, cast.alice.pk]).update(language=language)
     with FakeProvider() as api:
         telegram = inbox_create(
@@ -121,6 +132,7 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
             {"ok": True, "result": {"id": 123456789, "is_bot": True, "username": "TokoTestBot"}},
         )
         api.answer("POST", f"/bot{TOKEN}/setWebhook", {"ok": True, "result": True})
+        api.answer("GET", "/v23.0/102290129340398/message_templates", TEMPLATES)
         api.answer("POST", f"/v23.0/{NUMBER_ID}/messages", {"messages": [{"id": "wamid.OUT"}]})
 
         admin = new_page(locale=LOCALES[language])
@@ -171,3 +183,17 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
         agent.reload()
         expect(agent.locator(".thread [role=alert]")).to_contain_text(late_reason)
         assert "[window_closed]" not in agent.locator(".thread").inner_text()
+
+        # The form now offers the approved templates: the agent sends one, its values filled.
+        window = agent.locator("[data-whatsapp-window=closed]")
+        expect(window).to_contain_text(late_reason)
+        window.locator("summary", has_text="order_update").click()
+        template = window.locator("[data-whatsapp-template=order_update]")
+        template.locator("input[name=value]").nth(0).fill("Siti")
+        template.locator("input[name=value]").nth(1).fill("TK-1042")
+        template.get_by_role("button", name=send_template).click()
+        expect(agent.locator(".thread")).to_contain_text(
+            "Halo Siti, pesanan TK-1042 sudah dikirim."
+        )
+        run_tasks_now()
+        assert api.calls_to(f"/v23.0/{NUMBER_ID}/messages")[-1].json["type"] == "template"

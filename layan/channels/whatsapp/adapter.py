@@ -7,6 +7,7 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,7 @@ class WhatsAppAdapter(Adapter):
     settings_form = WhatsAppSettingsForm
     settings_template = "whatsapp/_inbox_webhook.html"
     secret_fields = ("access_token", "app_secret", "verify_token")
+    composer_template = "whatsapp/_composer.html"
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         return parse_event(payload)
@@ -48,6 +50,24 @@ class WhatsAppAdapter(Adapter):
             WhatsAppConfig.from_dict(inbox.config), media_id=str(item["file_id"]), limit=limit
         )
 
+    def composer_context(self, *, conversation: Any) -> dict[str, Any]:
+        """The 24-hour window's state for the reply form and, when it is closed, the approved
+        templates the agent may send instead (listed from Meta, kept ten minutes)."""
+        last = customer_last_message(
+            conversation_id=conversation.pk, inbox_id=conversation.inbox_id
+        )
+        if last is None:
+            return {}
+        closes_at = last.created_at + SERVICE_WINDOW
+        context: dict[str, Any] = {"window_closes_at": closes_at}
+        if closes_at <= timezone.now():
+            context["window_closed"] = True
+            try:
+                context["templates"] = approved_templates(conversation.inbox)
+            except DeliveryError as error:
+                context["templates_error"] = error.recorded()
+        return context
+
     def send(self, *, message: Any) -> str | None:
         last = customer_last_message(
             conversation_id=message.conversation_id, inbox_id=message.inbox_id
@@ -57,6 +77,17 @@ class WhatsAppAdapter(Adapter):
                 "no WhatsApp number in this conversation",
                 permanent=True,
                 reason="invalid_recipient",
+            )
+        config = WhatsAppConfig.from_dict(message.inbox.config)
+        template = message.headers.get("template")
+        if isinstance(template, dict):
+            # An approved template may be sent whenever: it is how a closed window reopens.
+            return cloud.send_template(
+                config,
+                to=last.headers["wa_id"],
+                name=str(template.get("name", "")),
+                language=str(template.get("language", "")),
+                values=[str(value) for value in template.get("values", [])],
             )
         if timezone.now() - last.created_at > SERVICE_WINDOW:
             raise DeliveryError(
@@ -68,7 +99,6 @@ class WhatsAppAdapter(Adapter):
             raise DeliveryError(
                 "attachments are not sent to WhatsApp yet", permanent=True, reason="media"
             )
-        config = WhatsAppConfig.from_dict(message.inbox.config)
         sent = cloud.send_text(config, to=last.headers["wa_id"], text=message.text)
         try:
             # The customer's ticks turn blue: their message was read, by the person answering.
@@ -76,3 +106,16 @@ class WhatsAppAdapter(Adapter):
         except DeliveryError as error:
             logger.info("whatsapp read receipt for %s not sent: %s", last.external_id, error)
         return sent
+
+
+TEMPLATES_KEPT = 600  # seconds
+
+
+def approved_templates(inbox: Any) -> list[cloud.Template]:
+    """The inbox's approved templates, asked of Meta at most every ten minutes."""
+    key = f"whatsapp:templates:{inbox.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = cloud.templates(WhatsAppConfig.from_dict(inbox.config))
+        cache.set(key, found, TEMPLATES_KEPT)
+    return list(found)

@@ -7,6 +7,8 @@ retried by the delivery gate.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from layan.channels.whatsapp.config import WhatsAppConfig
@@ -54,6 +56,11 @@ def send_text(config: WhatsAppConfig, *, to: str, text: str) -> str:
             "text": {"preview_url": False, "body": text[:MAX_TEXT]},
         },
     )
+    return sent_id(data)
+
+
+def sent_id(data: dict[str, Any]) -> str:
+    """The id Meta gave a message it accepted (its status reports name it)."""
     messages = data.get("messages") if isinstance(data.get("messages"), list) else []
     return str(messages[0].get("id", "")) if messages and isinstance(messages[0], dict) else ""
 
@@ -88,3 +95,78 @@ def fetch_media(config: WhatsAppConfig, *, media_id: str, limit: int) -> tuple[b
         # The link expires within minutes: the next try asks for a new one.
         raise DeliveryError(f"{error} (the media link may have expired)") from None
     return content, str(found.get("mime_type") or kind)
+
+
+PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved message template: what it says, and how many {{n}} values it takes."""
+
+    name: str
+    language: str
+    body: str
+    parameters: int
+
+    @property
+    def numbers(self) -> list[int]:
+        return list(range(1, self.parameters + 1))
+
+    def render(self, values: list[str]) -> str:
+        return PLACEHOLDER.sub(
+            lambda match: values[int(match[1]) - 1] if int(match[1]) <= len(values) else "",
+            self.body,
+        )
+
+
+def templates(config: WhatsAppConfig) -> list[Template]:
+    """The business account's approved templates (GET /{waba-id}/message_templates)."""
+    if not config.business_account_id:
+        raise DeliveryError("no WhatsApp Business Account ID", permanent=True, reason="credentials")
+    data = call(
+        config,
+        "GET",
+        f"{config.business_account_id}/message_templates"
+        "?fields=name,language,status,components&limit=100",
+    )
+    found = []
+    for item in data.get("data") or []:
+        if not isinstance(item, dict) or item.get("status") != "APPROVED":
+            continue
+        body = next(
+            (
+                str(part.get("text", ""))
+                for part in item.get("components") or []
+                if isinstance(part, dict) and part.get("type") == "BODY"
+            ),
+            "",
+        )
+        numbers = {int(number) for number in PLACEHOLDER.findall(body)}
+        found.append(
+            Template(
+                name=str(item.get("name", "")),
+                language=str(item.get("language", "")),
+                body=body,
+                parameters=max(numbers, default=0),
+            )
+        )
+    return sorted(found, key=lambda template: (template.name, template.language))
+
+
+def send_template(
+    config: WhatsAppConfig, *, to: str, name: str, language: str, values: list[str]
+) -> str:
+    """A template message: the only kind Meta delivers outside the 24-hour window."""
+    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if values:
+        template["components"] = [
+            {"type": "body", "parameters": [{"type": "text", "text": value} for value in values]}
+        ]
+    data = call(
+        config,
+        "POST",
+        f"{config.phone_number_id}/messages",
+        {"messaging_product": "whatsapp", "to": to, "type": "template", "template": template},
+    )
+    return sent_id(data)

@@ -100,6 +100,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _conversation_context(conversation: Conversation, agent: User) -> dict[str, object]:
+    adapter = adapter_for(conversation.inbox.kind)
     return {
         "nav": "inbox",
         "conversation": conversation,
@@ -116,7 +117,12 @@ def _conversation_context(conversation: Conversation, agent: User) -> dict[str, 
         "statuses": Conversation.Status.choices,
         "priorities": Conversation.Priority.choices,
         "tags": ", ".join(tag.name for tag in conversation.tags.all()),
-        "can_send": adapter_for(conversation.inbox.kind).can_send,
+        "can_send": adapter.can_send,
+        # The channel's own part above the reply form (a messaging window, templates).
+        "composer": adapter.composer_template,
+        "channel": adapter.composer_context(conversation=conversation)
+        if adapter.composer_template
+        else {},
         "is_chat": conversation.inbox.kind == Inbox.Kind.CHAT,
         "visitor": selectors.visitor_details(conversation=conversation)
         if conversation.inbox.kind == Inbox.Kind.CHAT

@@ -241,6 +241,76 @@ def test_outside_the_24_hour_window_nothing_is_sent(
     assert api.calls_to(SEND) == []
 
 
+TEMPLATES = {
+    "data": [
+        {
+            "name": "order_update",
+            "language": "id",
+            "status": "APPROVED",
+            "components": [
+                {"type": "HEADER", "format": "TEXT", "text": "Toko Test"},
+                {"type": "BODY", "text": "Halo {{1}}, pesanan {{2}} sudah kami kirim."},
+            ],
+        },
+        {
+            "name": "promo_draft",
+            "language": "id",
+            "status": "PENDING",
+            "components": [{"type": "BODY", "text": "Diskon!"}],
+        },
+    ]
+}
+
+
+def test_after_the_window_closes_the_agent_sends_an_approved_template(
+    inbox: Inbox, cast: Cast, api: FakeProvider
+) -> None:
+    api.answer("GET", "/v23.0/102290129340398/message_templates", TEMPLATES)
+    api.answer("POST", SEND, {"messages": [{"id": "wamid.TPL"}]})
+    post(inbox, webhook(text_message("wamid.F1", "Halo")))
+    run_tasks_now()
+    conversation = Conversation.objects.get()
+    client = client_for(cast.alice)
+    page = client.get(f"/desk/conversations/{conversation.number}/").content.decode()
+    assert 'data-whatsapp-window="open"' in page
+    assert "order_update" not in page  # no templates while free replies are allowed
+
+    Message.objects.filter(external_id="wamid.F1").update(
+        created_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=30)
+    )
+    page = client.get(f"/desk/conversations/{conversation.number}/").content.decode()
+    assert 'data-whatsapp-window="closed"' in page
+    assert 'data-whatsapp-template="order_update"' in page
+    assert "promo_draft" not in page  # not approved
+
+    url = f"/desk/whatsapp/conversations/{conversation.number}/template/"
+    form = {"name": "order_update", "language": "id"}
+    refused = client.post(url, {**form, "value": ["Siti"]}, follow=True)
+    assert "Fill in every value" in refused.content.decode()
+    client.post(url, {**form, "value": ["Siti", "TK-1042"]})
+    run_tasks_now()
+
+    reply = Message.objects.get(direction="out")
+    assert reply.text == "Halo Siti, pesanan TK-1042 sudah kami kirim."  # as approved, unsigned
+    assert reply.delivery == Message.Delivery.SENT
+    [sent] = api.calls_to(SEND)
+    assert sent.json["type"] == "template"
+    assert sent.json["template"] == {
+        "name": "order_update",
+        "language": {"code": "id"},
+        "components": [
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": "Siti"},
+                    {"type": "text", "text": "TK-1042"},
+                ],
+            }
+        ],
+    }
+    assert len(api.calls_to("/v23.0/102290129340398/message_templates")) == 1  # kept a while
+
+
 def test_meta_errors_are_retried_or_explained(inbox: Inbox, cast: Cast, api: FakeProvider) -> None:
     api.answer(
         "POST",
