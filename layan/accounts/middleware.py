@@ -14,6 +14,9 @@ from layan.accounts.models import User
 from layan.accounts.workspaces import workspace_for_request
 
 TIMEZONE_COOKIE = "layan_tz"
+# Webhooks: machines calling, with no language, time zone or person to serve (and a burst of
+# them must cost as little as possible).
+MACHINE_PATHS = ("/hooks/",)
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -46,6 +49,8 @@ class PreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(MACHINE_PATHS):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if isinstance(user, User) and user.language in LANGUAGE_CODES:
             translation.activate(user.language)

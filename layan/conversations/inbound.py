@@ -16,12 +16,21 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    close_old_connections,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +57,7 @@ logger = logging.getLogger(__name__)
 MAX_PROCESS_ATTEMPTS = 5
 # A stored payload still waiting after this (its process died before processing it) is retried.
 PROCESS_LEASE = dt.timedelta(minutes=10)
-RETRYABLE = (InboundRaw.Status.PENDING, InboundRaw.Status.FAILED)
+RETRYABLE = (InboundRaw.Status.PENDING, InboundRaw.Status.QUEUED, InboundRaw.Status.FAILED)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,9 @@ class IngestResult:
         return f"failed {self.reason}"
 
 
-def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[InboundRaw, bool]:
+def inbound_store(
+    *, inbox: Inbox, payload: bytes, source: str, status: str = InboundRaw.Status.PENDING
+) -> tuple[InboundRaw, bool]:
     """Commit the payload (or find it, if these exact bytes came before)."""
     digest = hashlib.sha256(payload).hexdigest()
     try:
@@ -83,6 +94,7 @@ def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[Inbound
             source=source,
             digest=digest,
             payload=payload,
+            status=status,
             retry_due_at=timezone.now() + PROCESS_LEASE,
         )
         # One INSERT is a transaction of its own (BEGIN and COMMIT would be two more round
@@ -98,25 +110,42 @@ def inbound_store(*, inbox: Inbox, payload: bytes, source: str) -> tuple[Inbound
     return raw, True
 
 
-def inbound_store_many(*, inbox: Inbox, payloads: Sequence[bytes], source: str) -> list[InboundRaw]:
+def inbound_store_many(
+    *,
+    inbox: Inbox,
+    payloads: Sequence[bytes],
+    source: str,
+    status: str = InboundRaw.Status.PENDING,
+) -> list[InboundRaw]:
     """Commit many payloads in one transaction (the same bytes twice are one row); the rows are
     in the order of `payloads`."""
     if len(payloads) == 1:
-        return [inbound_store(inbox=inbox, payload=payloads[0], source=source)[0]]
+        return [inbound_store(inbox=inbox, payload=payloads[0], source=source, status=status)[0]]
     digests = [hashlib.sha256(payload).hexdigest() for payload in payloads]
     # Nearly always all new: first stored without looking (the unique constraint refuses bytes
     # seen before), then, if that failed, with the ones stored before looked up.
     for look_up in (False, True):
         try:
-            return _store_batch(inbox, digests, payloads, source=source, look_up=look_up)
+            return _store_batch(
+                inbox, digests, payloads, source=source, status=status, look_up=look_up
+            )
         except IntegrityError:
             continue
     # Another process stored some of them meanwhile: one by one finds or stores each.
-    return [inbound_store(inbox=inbox, payload=payload, source=source)[0] for payload in payloads]
+    return [
+        inbound_store(inbox=inbox, payload=payload, source=source, status=status)[0]
+        for payload in payloads
+    ]
 
 
 def _store_batch(
-    inbox: Inbox, digests: list[str], payloads: Sequence[bytes], *, source: str, look_up: bool
+    inbox: Inbox,
+    digests: list[str],
+    payloads: Sequence[bytes],
+    *,
+    source: str,
+    status: str,
+    look_up: bool,
 ) -> list[InboundRaw]:
     with transaction.atomic():
         stored = (
@@ -132,7 +161,12 @@ def _store_batch(
         for digest, payload in zip(digests, payloads, strict=True):
             if digest not in stored and digest not in new:
                 new[digest] = InboundRaw(
-                    inbox=inbox, source=source, digest=digest, payload=payload, retry_due_at=lease
+                    inbox=inbox,
+                    source=source,
+                    digest=digest,
+                    payload=payload,
+                    status=status,
+                    retry_due_at=lease,
                 )
         rows_insert(list(new.values()))
     stored.update(new)
@@ -155,41 +189,49 @@ def inbound_ingest_many(
 
 
 def inbound_accept(*, inbox: Inbox, payloads: Sequence[bytes], source: str) -> list[InboundRaw]:
-    """A webhook's events, stored (committed) now and processed by the worker: the provider
-    gets its answer within milliseconds, and a burst is processed in batches. The same event
-    delivered twice (providers retry) is the same bytes: one row, one message."""
-    raws = inbound_store_many(inbox=inbox, payloads=payloads, source=source)
-    if any(raw.status in RETRYABLE for raw in raws):
-        transaction.on_commit(lambda: inbound_drain_task.enqueue(inbox_id=inbox.pk))
-    return raws
+    """A webhook's events, stored (committed) now, QUEUED for the worker's drain loop: the
+    provider gets its answer after one insert, and a burst is processed in batches. The same
+    event delivered twice (providers retry) is the same bytes: one row, one message."""
+    return inbound_store_many(
+        inbox=inbox, payloads=payloads, source=source, status=InboundRaw.Status.QUEUED
+    )
 
 
-DRAIN_BATCH = 50
-DRAIN_BATCHES = 20
+DRAIN_BATCH = 100
+# How long the drain loop waits when nothing is queued.
+DRAIN_IDLE_SECONDS = 0.2
 
 
-def inbound_drain(*, inbox_id: int) -> int:
-    """Process an inbox's waiting payloads in arrival order, a batch at a time; returns how
-    many were processed. Bounded: with more waiting after DRAIN_BATCHES batches it hands the
-    rest to another task, so one busy inbox does not hold a worker."""
-    done = 0
-    for _batch in range(DRAIN_BATCHES):
-        raws = list(
-            InboundRaw.objects.select_related("inbox__workspace")
-            .filter(inbox_id=inbox_id, status=InboundRaw.Status.PENDING)
-            .order_by("id")[:DRAIN_BATCH]
-        )
-        if not raws:
-            return done
-        inbound_process_many(raws=raws)
-        done += len(raws)
-    transaction.on_commit(lambda: inbound_drain_task.enqueue(inbox_id=inbox_id))
-    return done
+def inbound_drain(*, limit: int = DRAIN_BATCH) -> int:
+    """Process one batch of queued payloads, oldest first (each inbox's in arrival order);
+    returns how many were taken. Several workers may drain at once: each row is claimed by
+    compare-and-set, so none is processed twice."""
+    raws = list(
+        InboundRaw.objects.select_related("inbox__workspace")
+        .filter(status=InboundRaw.Status.QUEUED)
+        .order_by("id")[:limit]
+    )
+    by_inbox: dict[int, list[InboundRaw]] = {}
+    for raw in raws:
+        by_inbox.setdefault(raw.inbox_id, []).append(raw)
+    for batch in by_inbox.values():
+        inbound_process_many(raws=batch)
+    return len(raws)
 
 
-@task()
-def inbound_drain_task(*, inbox_id: int) -> int:
-    return inbound_drain(inbox_id=inbox_id)
+def inbound_drain_loop(stop: threading.Event) -> None:
+    """Background loop (`layan worker`, `layan run`): drain queued webhook events until stopped.
+    A failing pass (the database restarting) is logged and tried again."""
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            taken = inbound_drain()
+        except Exception:
+            logger.exception("inbound drain pass failed")
+            taken = 0
+        if not taken:
+            stop.wait(DRAIN_IDLE_SECONDS)
+    connections.close_all()
 
 
 def _result_of(raw: InboundRaw, *, duplicate: bool = False) -> IngestResult:

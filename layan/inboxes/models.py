@@ -63,6 +63,8 @@ class InboundRaw(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        # Stored by a webhook, waiting for the worker's drain loop (conversations.inbound).
+        QUEUED = "queued", _("Queued")
         PROCESSED = "processed", _("Processed")
         DUPLICATE = "duplicate", _("Duplicate")
         IGNORED = "ignored", _("Ignored")
@@ -96,7 +98,13 @@ class InboundRaw(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inbox", "digest"], name="inbound_raw_unique")
         ]
-        indexes = [models.Index(fields=["inbox", "status"])]
+        indexes = [
+            models.Index(fields=["inbox", "status"]),
+            # The drain loop's query: the few queued rows, oldest first, among millions.
+            models.Index(
+                fields=["id"], condition=models.Q(status="queued"), name="inbound_raw_queued"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} #{self.pk} ({self.status})"

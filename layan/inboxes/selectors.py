@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
 from layan.accounts.models import Workspace
 from layan.inboxes.models import Inbox
 
@@ -30,3 +32,29 @@ def inbox_for_address(*, address: str, workspace: Workspace | None = None) -> In
     if workspace is not None:
         inboxes = inboxes.filter(workspace=workspace)
     return inboxes.first()
+
+
+# A webhook's inbox is read from the cache for this long: a burst of calls reads the database
+# once, and a change of its settings (a new secret, switched off) applies within it.
+WEBHOOK_INBOX_SECONDS = 10
+
+
+def _webhook_key(kind: str, inbox_id: int) -> str:
+    return f"layan:webhook-inbox:{kind}:{inbox_id}"
+
+
+def webhook_inbox_forget(inbox: Inbox) -> None:
+    """Its settings changed: the next webhook reads them (in every process sharing the cache;
+    others within WEBHOOK_INBOX_SECONDS)."""
+    cache.delete(_webhook_key(inbox.kind, inbox.pk))
+
+
+def webhook_inbox(*, inbox_id: int, kind: str) -> Inbox | None:
+    """The active inbox of `kind` a provider's webhook address names, or None."""
+    key = _webhook_key(kind, inbox_id)
+    found = cache.get(key)
+    if found is None:
+        inbox = Inbox.objects.filter(pk=inbox_id, kind=kind, is_active=True).first()
+        found = (inbox,)
+        cache.set(key, found, WEBHOOK_INBOX_SECONDS)
+    return found[0]  # type: ignore[no-any-return]

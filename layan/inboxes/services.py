@@ -13,6 +13,7 @@ from layan.accounts.page_cache import public_pages_changed
 from layan.inboxes import registry
 from layan.inboxes.models import Inbox
 from layan.inboxes.secrets import config_seal
+from layan.inboxes.selectors import webhook_inbox_forget
 
 
 @transaction.atomic
@@ -62,6 +63,7 @@ def inbox_update(
     inbox.is_active = is_active
     inbox.full_clean()
     inbox.save()
+    webhook_inbox_forget(inbox)
     inbox_schedule_poll(inbox=inbox)
     public_pages_changed(inbox.workspace_id)
     return inbox

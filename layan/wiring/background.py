@@ -6,7 +6,9 @@ import threading
 from collections.abc import Callable
 
 from layan.channels.email.idle import Supervisor
-from layan.core.worker import BackgroundThreads
+from layan.conversations.inbound import inbound_drain, inbound_drain_loop
+from layan.core.timers import fire_all_due
+from layan.core.worker import BackgroundThreads, run_tasks_now
 
 
 def imap_idle(stop: threading.Event) -> None:
@@ -14,8 +16,22 @@ def imap_idle(stop: threading.Event) -> None:
     Supervisor(stop).run()
 
 
-LOOPS: dict[str, Callable[[threading.Event], None]] = {"layan-imap-idle": imap_idle}
+LOOPS: dict[str, Callable[[threading.Event], None]] = {
+    "layan-imap-idle": imap_idle,
+    # Webhook events (messaging channels), processed in batches as they arrive.
+    "layan-inbound": inbound_drain_loop,
+}
 
 
 def background_threads() -> BackgroundThreads:
     return BackgroundThreads(loops=LOOPS)
+
+
+def run_once() -> int:
+    """What is due now, once (`layan worker --once`, tests): due timers, the queued webhook
+    events, then the tasks all of that queued. Returns how many timers fired."""
+    fired = fire_all_due()
+    while inbound_drain():
+        pass
+    run_tasks_now()
+    return fired

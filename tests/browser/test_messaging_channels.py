@@ -17,11 +17,11 @@ from playwright.sync_api import Page, expect
 from layan.accounts.models import User
 from layan.channels.telegram.config import webhook_secret
 from layan.conversations.models import Conversation, Message
-from layan.core.worker import run_tasks_now
 from layan.inboxes.models import Inbox
 from layan.inboxes.services import inbox_create
 from layan.testing.personas import PASSWORD, Cast
 from layan.testing.provider import FakeProvider
+from layan.wiring.background import run_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,7 +96,7 @@ def whatsapp_message(inbox: Inbox, wamid: str, text: str) -> None:
         headers={"X-Hub-Signature-256": signature},
     )
     assert response.status_code == 200
-    run_tasks_now()
+    run_once()
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -167,7 +167,7 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
         agent.locator("textarea[name=text]").fill("Sudah dikirim hari ini, Kak.")
         agent.locator("form[data-reply-form] button[type=submit]").first.click()
         expect(agent.locator(".thread")).to_contain_text("Sudah dikirim hari ini, Kak.")
-        run_tasks_now()
+        run_once()
         [sent, _read_receipt] = api.calls_to(f"/v23.0/{NUMBER_ID}/messages")
         assert sent.json["text"]["body"].startswith("Sudah dikirim hari ini, Kak.")
 
@@ -179,7 +179,7 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
         agent.locator("textarea[name=text]").fill("Ada kabar lagi?")
         agent.locator("form[data-reply-form] button[type=submit]").first.click()
         expect(agent.locator(".thread")).to_contain_text("Ada kabar lagi?")
-        run_tasks_now()
+        run_once()
         agent.reload()
         expect(agent.locator(".thread [role=alert]")).to_contain_text(late_reason)
         assert "[window_closed]" not in agent.locator(".thread").inner_text()
@@ -195,5 +195,5 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
         expect(agent.locator(".thread")).to_contain_text(
             "Halo Siti, pesanan TK-1042 sudah dikirim."
         )
-        run_tasks_now()
+        run_once()
         assert api.calls_to(f"/v23.0/{NUMBER_ID}/messages")[-1].json["type"] == "template"

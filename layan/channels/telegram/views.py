@@ -20,13 +20,14 @@ from layan.channels.telegram.config import TelegramConfig, webhook_secret
 from layan.conversations.inbound import inbound_accept
 from layan.inboxes.models import Inbox
 from layan.inboxes.registry import DeliveryError
+from layan.inboxes.selectors import webhook_inbox
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def _inbox(inbox_id: int) -> Inbox:
-    inbox = Inbox.objects.filter(pk=inbox_id, kind="telegram", is_active=True).first()
+    inbox = webhook_inbox(inbox_id=inbox_id, kind="telegram")
     if inbox is None:
         raise Http404
     return inbox

@@ -20,8 +20,8 @@ from layan.channels.whatsapp.parse import split
 from layan.conversations import services
 from layan.conversations.access import access_conversation
 from layan.conversations.inbound import inbound_accept
-from layan.inboxes.models import Inbox
 from layan.inboxes.registry import DeliveryError
+from layan.inboxes.selectors import webhook_inbox
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def signature_valid(secret: str, body: bytes, header: str) -> bool:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
-    inbox = Inbox.objects.filter(pk=inbox_id, kind="whatsapp", is_active=True).first()
+    inbox = webhook_inbox(inbox_id=inbox_id, kind="whatsapp")
     if inbox is None:
         raise Http404
     config = WhatsAppConfig.from_dict(inbox.config)

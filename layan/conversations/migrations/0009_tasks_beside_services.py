@@ -8,7 +8,6 @@ MOVED = {
     "layan.conversations.tasks.inbound_process_task": (
         "layan.conversations.inbound.inbound_process_task"
     ),
-    "layan.conversations.tasks.inbound_drain_task": "layan.conversations.inbound.inbound_drain_task",
     "layan.channels.email.tasks.imap_poll_task": "layan.channels.email.imap.imap_poll_task",
     **{
         f"layan.channels.livechat.tasks.{name}": f"layan.channels.livechat.mail.{name}"

@@ -223,3 +223,33 @@ def test_concurrent_batches_with_the_same_mail_store_it_once(cast: object) -> No
     assert Customer.objects.count() == Identity.objects.count() == 1
     assert sorted(result.status for result in results).count("ok") == 5
     assert len(results) == 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_events_drained_by_several_workers_at_once_are_each_processed_once(
+    cast: object,
+) -> None:
+    from layan.testing.mail import INBOX_ADDRESS
+
+    workspace = cast.workspace  # type: ignore[attr-defined]
+    inbox = inbox_services.inbox_create(
+        workspace=workspace, kind="email", name="Mail", address=INBOX_ADDRESS
+    )
+    payloads = [
+        customer_email(message_id=f"<queued{n}@example.com>", sender=f"c{n % 7}@example.com")
+        for n in range(60)
+    ]
+    raws = inbound.inbound_accept(inbox=inbox, payloads=payloads, source="test")
+    assert {raw.status for raw in raws} == {InboundRaw.Status.QUEUED}
+
+    def drain(_worker: int) -> int:
+        taken = 0
+        while found := inbound.inbound_drain(limit=10):
+            taken += found
+        return taken
+
+    all_at_once(drain, [1, 2, 3])
+
+    assert Message.objects.count() == 60
+    assert Customer.objects.count() == 7
+    assert not InboundRaw.objects.exclude(status=InboundRaw.Status.PROCESSED).exists()

@@ -16,7 +16,6 @@ from layan.channels.telegram.services import link_signature
 from layan.conversations import delivery
 from layan.conversations.models import Conversation, ConversationEvent, Message
 from layan.conversations.services import reply_send
-from layan.core.worker import run_tasks_now
 from layan.customers.models import Customer, Identity
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.secrets import is_sealed
@@ -24,6 +23,7 @@ from layan.inboxes.services import inbox_create
 from layan.testing.fixtures import client_for
 from layan.testing.personas import Cast
 from layan.testing.provider import Answer, FakeProvider
+from layan.wiring.background import run_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,7 +91,7 @@ def test_a_message_becomes_a_conversation_once_however_often_telegram_retries(
     assert post(inbox, update(1)).status_code == 200
     assert time.perf_counter() - started < 5  # answered before processing (the worker does it)
     assert post(inbox, update(1)).status_code == 200  # Telegram retried
-    run_tasks_now()
+    run_once()
 
     message = Message.objects.get(inbox=inbox)
     assert message.text == "Halo, pesanan saya belum sampai"
@@ -104,7 +104,7 @@ def test_a_message_becomes_a_conversation_once_however_often_telegram_retries(
 
     # The next message continues the same conversation.
     post(inbox, update(2, "Nomor pesanan TK-1042"))
-    run_tasks_now()
+    run_once()
     assert Conversation.objects.get().messages.count() == 2
 
 
@@ -125,7 +125,7 @@ def test_groups_and_other_updates_are_kept_but_not_conversations(inbox: Inbox) -
     post(inbox, group)
     post(inbox, {"update_id": 4, "my_chat_member": {"chat": {"id": 1}}})
     post(inbox, b"{not json")
-    run_tasks_now()
+    run_once()
     statuses = sorted(InboundRaw.objects.values_list("status", flat=True))
     assert statuses == ["failed", "ignored", "ignored"]
     assert not Conversation.objects.exists()
@@ -133,7 +133,7 @@ def test_groups_and_other_updates_are_kept_but_not_conversations(inbox: Inbox) -
 
 def reply_to_budi(inbox: Inbox, cast: Cast, text: str = "Pesanan Anda sedang dikirim.") -> Message:
     post(inbox, update(1))
-    run_tasks_now()
+    run_once()
     conversation = Conversation.objects.get()
     return reply_send(conversation=conversation, agent=cast.alice, text=text)
 
@@ -143,7 +143,7 @@ def test_an_agents_reply_goes_out_through_the_bot_api_signed(
 ) -> None:
     api.answer("POST", SEND, {"ok": True, "result": {"message_id": 77, "chat": {"id": 5550001}}})
     reply = reply_to_budi(inbox, cast)
-    run_tasks_now()
+    run_once()
 
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.SENT
@@ -157,7 +157,7 @@ def test_an_agents_reply_goes_out_through_the_bot_api_signed(
 def test_a_long_reply_is_sent_in_parts(inbox: Inbox, cast: Cast, api: FakeProvider) -> None:
     api.answer("POST", SEND, {"ok": True, "result": {"message_id": 78}})
     reply_to_budi(inbox, cast, text=("Baris panjang. " * 40 + "\n") * 12)
-    run_tasks_now()
+    run_once()
     parts = [call.json["text"] for call in api.calls_to(SEND)]
     assert len(parts) == 2
     assert all(len(part) <= 4096 for part in parts)
@@ -179,7 +179,7 @@ def test_a_blocked_bot_fails_at_once_and_tells_the_agent_why(
         ),
     )
     reply = reply_to_budi(inbox, cast)
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.FAILED
     assert reply.delivery_error.startswith("[blocked]")
@@ -206,7 +206,7 @@ def test_rate_limits_are_retried_after_the_wait_telegram_asks_for(
         {"ok": True, "result": {"message_id": 79}},
     )
     reply = reply_to_budi(inbox, cast)
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.QUEUED
     assert reply.delivery_error.startswith("[rate_limited]")
@@ -242,7 +242,7 @@ def test_a_signed_in_shop_customer_is_recognised_from_the_sign_in_link(
     assert len(token) <= 64
 
     post(inbox, update(1, f"/start {token}"))
-    run_tasks_now()
+    run_once()
     conversation = Conversation.objects.get()
     assert conversation.customer_id == shop_customer.pk
     kinds = set(shop_customer.identities.values_list("kind", flat=True))
@@ -292,7 +292,7 @@ def test_a_photo_is_downloaded_after_the_message_into_a_private_attachment(
         {"file_id": "AgAD-big", "file_unique_id": "b", "width": 800, "height": 800, "file_size": 9},
     ]
     post(inbox, update(5, "", photo=photo, caption="Barangnya rusak"))
-    run_tasks_now()
+    run_once()
 
     message = Message.objects.get(inbox=inbox)
     assert message.text == "Barangnya rusak"
@@ -316,7 +316,7 @@ def test_a_photo_is_downloaded_after_the_message_into_a_private_attachment(
 def test_programs_and_files_over_the_limit_are_not_kept(inbox: Inbox, api: FakeProvider) -> None:
     document = {"file_id": "BQAD", "file_name": "invoice.pdf.exe", "file_size": 4096}
     post(inbox, update(6, "", document=document))
-    run_tasks_now()
+    run_once()
     message = Message.objects.get(inbox=inbox)
     assert message.headers["media"][0]["state"] == "refused"
     assert api.calls_to(f"/bot{TOKEN}/getFile") == []

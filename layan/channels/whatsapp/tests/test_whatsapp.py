@@ -14,13 +14,13 @@ from django.test import Client
 
 from layan.conversations.models import Conversation, Message
 from layan.conversations.services import reply_send
-from layan.core.worker import run_tasks_now
 from layan.customers.models import Customer, Identity
 from layan.inboxes.models import InboundRaw, Inbox
 from layan.inboxes.services import inbox_create
 from layan.testing.fixtures import client_for
 from layan.testing.personas import Cast
 from layan.testing.provider import Answer, FakeProvider
+from layan.wiring.background import run_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,7 +157,7 @@ def test_messages_arrive_once_and_join_the_customer_with_that_phone_number(
     )
     assert post(inbox, call).status_code == 200
     assert post(inbox, call).status_code == 200  # Meta retried the same call
-    run_tasks_now()
+    run_once()
 
     conversation = Conversation.objects.get()
     assert conversation.customer_id == caller.pk
@@ -178,9 +178,9 @@ def test_a_reply_goes_out_and_its_statuses_move_forward_only(
         {"success": True},
     )
     post(inbox, webhook(text_message("wamid.B1", "Bisa COD?")))
-    run_tasks_now()
+    run_once()
     reply = reply_send(conversation=Conversation.objects.get(), agent=cast.alice, text="Bisa, Kak.")
-    run_tasks_now()
+    run_once()
 
     reply.refresh_from_db()
     assert (reply.delivery, reply.external_id) == (Message.Delivery.SENT, "wamid.OUT1")
@@ -198,7 +198,7 @@ def test_a_reply_goes_out_and_its_statuses_move_forward_only(
     post(inbox, webhook(status("wamid.OUT1", "read")))
     post(inbox, webhook(status("wamid.OUT1", "delivered")))
     post(inbox, webhook(status("wamid.OUT1", "read")))
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.READ
 
@@ -208,16 +208,16 @@ def test_a_failed_status_tells_the_agent_the_window_closed(
 ) -> None:
     api.answer("POST", SEND, {"messages": [{"id": "wamid.OUT2"}]})
     post(inbox, webhook(text_message("wamid.C1", "Halo")))
-    run_tasks_now()
+    run_once()
     reply = reply_send(conversation=Conversation.objects.get(), agent=cast.alice, text="Halo juga")
-    run_tasks_now()
+    run_once()
     error = {
         "code": 131047,
         "title": "Re-engagement message",
         "error_data": {"details": "Message failed to send because more than 24 hours have passed"},
     }
     post(inbox, webhook(status("wamid.OUT2", "failed", errors=[error])))
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.FAILED
     assert reply.delivery_error.startswith("[window_closed] (131047)")
@@ -229,12 +229,12 @@ def test_outside_the_24_hour_window_nothing_is_sent(
     inbox: Inbox, cast: Cast, api: FakeProvider
 ) -> None:
     post(inbox, webhook(text_message("wamid.D1", "Halo")))
-    run_tasks_now()
+    run_once()
     Message.objects.filter(external_id="wamid.D1").update(
         created_at=dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=25)
     )
     reply = reply_send(conversation=Conversation.objects.get(), agent=cast.alice, text="Maaf telat")
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.FAILED
     assert reply.delivery_error.startswith("[window_closed]")
@@ -268,7 +268,7 @@ def test_after_the_window_closes_the_agent_sends_an_approved_template(
     api.answer("GET", "/v23.0/102290129340398/message_templates", TEMPLATES)
     api.answer("POST", SEND, {"messages": [{"id": "wamid.TPL"}]})
     post(inbox, webhook(text_message("wamid.F1", "Halo")))
-    run_tasks_now()
+    run_once()
     conversation = Conversation.objects.get()
     client = client_for(cast.alice)
     page = client.get(f"/desk/conversations/{conversation.number}/").content.decode()
@@ -288,7 +288,7 @@ def test_after_the_window_closes_the_agent_sends_an_approved_template(
     refused = client.post(url, {**form, "value": ["Siti"]}, follow=True)
     assert "Fill in every value" in refused.content.decode()
     client.post(url, {**form, "value": ["Siti", "TK-1042"]})
-    run_tasks_now()
+    run_once()
 
     reply = Message.objects.get(direction="out")
     assert reply.text == "Halo Siti, pesanan TK-1042 sudah kami kirim."  # as approved, unsigned
@@ -319,9 +319,9 @@ def test_meta_errors_are_retried_or_explained(inbox: Inbox, cast: Cast, api: Fak
         Answer({"error": {"code": 190, "message": "Error validating access token"}}, 401),
     )
     post(inbox, webhook(text_message("wamid.E1", "Halo")))
-    run_tasks_now()
+    run_once()
     reply = reply_send(conversation=Conversation.objects.get(), agent=cast.alice, text="Halo")
-    run_tasks_now()
+    run_once()
     reply.refresh_from_db()
     assert reply.delivery == Message.Delivery.QUEUED  # throttled: tried again later
     from layan.conversations.delivery import message_deliver
@@ -356,7 +356,7 @@ def test_an_image_is_downloaded_with_a_fresh_link_each_try(inbox: Inbox, api: Fa
         ],
     }
     post(inbox, webhook(image))
-    run_tasks_now()
+    run_once()
     message = Message.objects.get(external_id="wamid.IMG")
     assert message.text == "Ini"
     assert not message.attachments.exists()  # the first link had expired: asked again later
@@ -374,7 +374,7 @@ def test_unknown_and_malformed_events_are_kept(inbox: Inbox) -> None:
     post(inbox, webhook({"messages": [{"from": "628111", "id": "wamid.U", "type": "unsupported"}]}))
     post(inbox, b'{"object": "whatsapp_business_account", "entry": "nonsense"}')
     post(inbox, webhook(status("wamid.NOT-OURS", "delivered")))
-    run_tasks_now()
+    run_once()
     assert sorted(InboundRaw.objects.values_list("status", flat=True)) == [
         "failed",
         "ignored",

@@ -9,9 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from layan.core.timers import fire_all_due
-from layan.core.worker import run_tasks_now
-from layan.wiring.background import background_threads
+from layan.wiring.background import background_threads, run_once
 
 
 class Command(BaseCommand):
@@ -22,9 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, once: bool, **options: Any) -> None:
         if once:
-            fired = fire_all_due()
-            run_tasks_now()
-            self.stdout.write(f"timers fired: {fired}")
+            self.stdout.write(f"timers fired: {run_once()}")
             return
         background = background_threads()
         stopped = threading.Event()
