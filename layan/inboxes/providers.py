@@ -9,6 +9,7 @@ every provider shares turned into `DeliveryError`s the delivery gate understands
 from __future__ import annotations
 
 import json
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +34,42 @@ class Reply:
         return 200 <= self.status < 300
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent in a multipart/form-data call (a photo to Telegram, media to WhatsApp)."""
+
+    field: str
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def multipart(fields: dict[str, str], files: list[Upload]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type."""
+    boundary = f"layan-{secrets.token_hex(16)}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for upload in files:
+        filename = upload.filename.replace('"', "").replace("\r", "").replace("\n", "")
+        parts.append(
+            (
+                f"--{boundary}\r\n"
+                # As browsers send it: the name in UTF-8, quotes and line breaks taken out.
+                f'Content-Disposition: form-data; name="{upload.field}"; filename="{filename}"\r\n'
+                f"Content-Type: {upload.content_type}\r\n\r\n"
+            ).encode()
+            + upload.content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 def call(
     method: str,
     url: str,
@@ -40,17 +77,24 @@ def call(
     body: dict[str, Any] | None = None,
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    files: list[Upload] | None = None,
     timeout: float = TIMEOUT,
 ) -> Reply:
-    """One API call. Raises DeliveryError (to be retried) when the provider cannot be reached,
-    answers 5xx or 429; returns its answer otherwise, error or not."""
+    """One API call: `body` as JSON, or, with `files`, `body`'s values and the files as
+    multipart/form-data. Raises DeliveryError (to be retried) when the provider cannot be
+    reached, answers 5xx or 429; returns its answer otherwise, error or not."""
     if params:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}"
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    content_type = "application/json; charset=utf-8"
+    data: bytes | None
+    if files:
+        data, content_type = multipart({k: str(v) for k, v in (body or {}).items()}, files)
+    else:
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (URL is https or loopback)
     request.add_header("Accept", "application/json")
     if data is not None:
-        request.add_header("Content-Type", "application/json; charset=utf-8")
+        request.add_header("Content-Type", content_type)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:

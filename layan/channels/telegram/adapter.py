@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -11,6 +13,7 @@ from layan.channels.telegram import bot
 from layan.channels.telegram.config import TelegramConfig
 from layan.channels.telegram.forms import TelegramSettingsForm
 from layan.channels.telegram.parse import parse_update
+from layan.conversations.delivery import send_in_parts
 from layan.conversations.selectors import customer_last_message
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
@@ -48,9 +51,27 @@ class TelegramAdapter(Adapter):
             raise DeliveryError(
                 "no Telegram chat in this conversation", permanent=True, reason="invalid_recipient"
             )
-        if message.attachments.exists():
-            raise DeliveryError(
-                "attachments are not sent to Telegram yet", permanent=True, reason="media"
-            )
         config = TelegramConfig.from_dict(message.inbox.config)
-        return bot.send_text(config, chat_id=last.headers["chat_id"], text=message.text)
+        chat_id = last.headers["chat_id"]
+        parts: list[tuple[str, Callable[[], str]]] = []
+        if message.text:
+            parts.append(
+                ("text", lambda: bot.send_text(config, chat_id=chat_id, text=message.text))
+            )
+        for attachment in message.attachments.all():
+            parts.append(
+                (f"file:{attachment.pk}", partial(_send_file, config, chat_id, attachment))
+            )
+        return send_in_parts(message, parts)
+
+
+def _send_file(config: TelegramConfig, chat_id: int, attachment: Any) -> str:
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return bot.send_file(
+        config,
+        chat_id=chat_id,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        content=content,
+    )

@@ -20,11 +20,16 @@ from layan.inboxes.registry import DeliveryError
 MAX_MESSAGE = 4096
 
 
-def api(config: TelegramConfig, method: str, body: dict[str, Any]) -> Any:
+def api(
+    config: TelegramConfig,
+    method: str,
+    body: dict[str, Any],
+    files: list[providers.Upload] | None = None,
+) -> Any:
     """Call one Bot API method; its `result`, or DeliveryError saying what went wrong."""
     if not config.bot_token:
         raise DeliveryError("no bot token", permanent=True, reason="credentials")
-    reply = providers.call("POST", config.method_url(method), body=body)
+    reply = providers.call("POST", config.method_url(method), body=body, files=files)
     if reply.ok and reply.data.get("ok"):
         return reply.data.get("result")
     description = str(reply.data.get("description") or reply.data)[:300]
@@ -58,6 +63,26 @@ def send_text(config: TelegramConfig, *, chat_id: int, text: str) -> str:
         sent = external_id(chat_id, result.get("message_id") if isinstance(result, dict) else "")
         first = first or sent
     return first
+
+
+# Sent as a photo (shown inline, compressed by Telegram); anything else as a document.
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+MAX_PHOTO = 10 * 1024 * 1024
+
+
+def send_file(
+    config: TelegramConfig, *, chat_id: int, filename: str, content_type: str, content: bytes
+) -> str:
+    """One file of a reply (sendPhoto or sendDocument, uploaded as multipart/form-data)."""
+    photo = content_type in PHOTO_TYPES and len(content) <= MAX_PHOTO
+    method, field = ("sendPhoto", "photo") if photo else ("sendDocument", "document")
+    result = api(
+        config,
+        method,
+        {"chat_id": chat_id},
+        files=[providers.Upload(field, filename, content_type, content)],
+    )
+    return external_id(chat_id, result.get("message_id") if isinstance(result, dict) else "")
 
 
 def connect(config: TelegramConfig, *, inbox_id: int, base_url: str) -> dict[str, Any]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -15,6 +17,7 @@ from layan.channels.whatsapp import cloud
 from layan.channels.whatsapp.config import WhatsAppConfig
 from layan.channels.whatsapp.forms import WhatsAppSettingsForm
 from layan.channels.whatsapp.parse import parse_event
+from layan.conversations.delivery import send_in_parts
 from layan.conversations.selectors import customer_last_message
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
@@ -95,17 +98,31 @@ class WhatsAppAdapter(Adapter):
                 permanent=True,
                 reason="window_closed",
             )
-        if message.attachments.exists():
-            raise DeliveryError(
-                "attachments are not sent to WhatsApp yet", permanent=True, reason="media"
-            )
-        sent = cloud.send_text(config, to=last.headers["wa_id"], text=message.text)
+        to = last.headers["wa_id"]
+        parts: list[tuple[str, Callable[[], str]]] = []
+        if message.text:
+            parts.append(("text", lambda: cloud.send_text(config, to=to, text=message.text)))
+        for attachment in message.attachments.all():
+            parts.append((f"file:{attachment.pk}", partial(_send_file, config, to, attachment)))
+        sent = send_in_parts(message, parts)
         try:
             # The customer's ticks turn blue: their message was read, by the person answering.
             cloud.mark_read(config, message_id=last.external_id)
         except DeliveryError as error:
             logger.info("whatsapp read receipt for %s not sent: %s", last.external_id, error)
         return sent
+
+
+def _send_file(config: WhatsAppConfig, to: str, attachment: Any) -> str:
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return cloud.send_file(
+        config,
+        to=to,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        content=content,
+    )
 
 
 TEMPLATES_KEPT = 600  # seconds

@@ -22,13 +22,19 @@ MAX_TEXT = 4096
 
 
 def call(
-    config: WhatsAppConfig, method: str, path: str, body: dict[str, Any] | None = None
+    config: WhatsAppConfig,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    files: list[providers.Upload] | None = None,
 ) -> dict[str, Any]:
     if not config.access_token or not config.phone_number_id:
         raise DeliveryError(
             "the inbox has no access token or phone number id", permanent=True, reason="credentials"
         )
-    reply = providers.call(method, config.url(path), body=body, headers=config.headers())
+    reply = providers.call(
+        method, config.url(path), body=body, headers=config.headers(), files=files
+    )
     if reply.ok:
         return reply.data
     given = reply.data.get("error")
@@ -168,5 +174,45 @@ def send_template(
         "POST",
         f"{config.phone_number_id}/messages",
         {"messaging_product": "whatsapp", "to": to, "type": "template", "template": template},
+    )
+    return sent_id(data)
+
+
+# What WhatsApp shows inline, by type, and at most how large; anything else goes as a document.
+MEDIA_KINDS = {
+    "image/jpeg": ("image", 5 * 1024 * 1024),
+    "image/png": ("image", 5 * 1024 * 1024),
+    "video/mp4": ("video", 16 * 1024 * 1024),
+    "video/3gpp": ("video", 16 * 1024 * 1024),
+    "audio/aac": ("audio", 16 * 1024 * 1024),
+    "audio/mp4": ("audio", 16 * 1024 * 1024),
+    "audio/mpeg": ("audio", 16 * 1024 * 1024),
+    "audio/amr": ("audio", 16 * 1024 * 1024),
+    "audio/ogg": ("audio", 16 * 1024 * 1024),
+}
+
+
+def send_file(
+    config: WhatsAppConfig, *, to: str, filename: str, content_type: str, content: bytes
+) -> str:
+    """One file of a reply: uploaded (POST /{phone-number-id}/media), then sent by its id."""
+    kind, limit = MEDIA_KINDS.get(content_type, ("document", 100 * 1024 * 1024))
+    if len(content) > limit:
+        kind = "document"
+    uploaded = call(
+        config,
+        "POST",
+        f"{config.phone_number_id}/media",
+        {"messaging_product": "whatsapp", "type": content_type},
+        files=[providers.Upload("file", filename, content_type, content)],
+    )
+    media: dict[str, Any] = {"id": str(uploaded.get("id", ""))}
+    if kind == "document":
+        media["filename"] = filename
+    data = call(
+        config,
+        "POST",
+        f"{config.phone_number_id}/messages",
+        {"messaging_product": "whatsapp", "to": to, "type": kind, kind: media},
     )
     return sent_id(data)

@@ -321,3 +321,45 @@ def test_programs_and_files_over_the_limit_are_not_kept(inbox: Inbox, api: FakeP
     assert message.headers["media"][0]["state"] == "refused"
     assert api.calls_to(f"/bot{TOKEN}/getFile") == []
     assert not message.attachments.exists()
+
+
+def test_a_reply_with_files_sends_each_part_once_even_when_one_fails(
+    inbox: Inbox, cast: Cast, api: FakeProvider
+) -> None:
+    from layan.conversations.delivery import message_deliver
+    from layan.inboxes.types import InboundAttachment
+
+    api.answer("POST", SEND, {"ok": True, "result": {"message_id": 80}})
+    api.answer("POST", f"/bot{TOKEN}/sendPhoto", {"ok": True, "result": {"message_id": 81}})
+    api.answer(
+        "POST",
+        f"/bot{TOKEN}/sendDocument",
+        Answer({"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502),
+        {"ok": True, "result": {"message_id": 82}},
+    )
+    post(inbox, update(1))
+    run_once()
+    reply = reply_send(
+        conversation=Conversation.objects.get(),
+        agent=cast.alice,
+        text="Ini fotonya dan fakturnya.",
+        attachments=[
+            InboundAttachment("paket.jpg", "image/jpeg", b"\xff\xd8photo"),
+            InboundAttachment("faktur Mei.pdf", "application/pdf", b"%PDF-1.4 faktur"),
+        ],
+    )
+    run_once()
+    reply.refresh_from_db()
+    assert reply.delivery == Message.Delivery.QUEUED  # the document failed: tried again later
+    assert message_deliver(message_id=reply.pk) == Message.Delivery.SENT
+
+    assert len(api.calls_to(SEND)) == 1  # the text and the photo went once
+    [photo] = api.calls_to(f"/bot{TOKEN}/sendPhoto")
+    assert photo.headers["Content-Type"].startswith("multipart/form-data")
+    assert b'filename="paket.jpg"' in photo.body
+    assert b"\xff\xd8photo" in photo.body
+    documents = api.calls_to(f"/bot{TOKEN}/sendDocument")
+    assert len(documents) == 2
+    assert b"faktur Mei.pdf" in documents[-1].body
+    reply.refresh_from_db()
+    assert reply.external_id == "tg:5550001:80"

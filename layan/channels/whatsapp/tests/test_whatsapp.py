@@ -370,6 +370,40 @@ def test_an_image_is_downloaded_with_a_fresh_link_each_try(inbox: Inbox, api: Fa
     assert len(api.calls_to("/v23.0/1234567890123")) == 2  # a new link for the second try
 
 
+def test_a_reply_with_a_photo_uploads_it_then_sends_it_by_its_id(
+    inbox: Inbox, cast: Cast, api: FakeProvider
+) -> None:
+    from layan.inboxes.types import InboundAttachment
+
+    api.answer(
+        "POST",
+        SEND,
+        {"messages": [{"id": "wamid.TXT"}]},
+        {"messages": [{"id": "wamid.IMG"}]},
+        {"success": True},
+    )
+    api.answer("POST", f"/v23.0/{NUMBER_ID}/media", {"id": "4490709327384033"})
+    post(inbox, webhook(text_message("wamid.G1", "Mana fotonya?")))
+    run_once()
+    reply = reply_send(
+        conversation=Conversation.objects.get(),
+        agent=cast.alice,
+        text="Ini, Kak.",
+        attachments=[InboundAttachment("paket.jpg", "image/jpeg", b"\xff\xd8photo")],
+    )
+    run_once()
+    reply.refresh_from_db()
+    assert (reply.delivery, reply.external_id) == (Message.Delivery.SENT, "wamid.TXT")
+    [upload] = api.calls_to(f"/v23.0/{NUMBER_ID}/media")
+    assert upload.headers["Authorization"] == "Bearer EAAJB-test-token"
+    assert b'name="messaging_product"\r\n\r\nwhatsapp' in upload.body
+    assert b"\xff\xd8photo" in upload.body
+    text, image, _read = api.calls_to(SEND)
+    assert text.json["type"] == "text"
+    assert image.json["type"] == "image"
+    assert image.json["image"] == {"id": "4490709327384033"}
+
+
 def test_unknown_and_malformed_events_are_kept(inbox: Inbox) -> None:
     post(inbox, webhook({"messages": [{"from": "628111", "id": "wamid.U", "type": "unsupported"}]}))
     post(inbox, b'{"object": "whatsapp_business_account", "entry": "nonsense"}')
