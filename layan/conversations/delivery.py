@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -106,20 +105,6 @@ def deliver_task(*, message_id: int) -> str:
     """The worker's form of message_deliver (idempotent: a sent or claimed message is not sent
     again)."""
     return message_deliver(message_id=message_id)
-
-
-def send_in_parts(message: Message, parts: list[tuple[str, Callable[[], str]]]) -> str:
-    """Send a reply that takes several provider calls (its text, then each file): every part
-    once, even when a later part fails and the delivery is tried again — what went out is
-    recorded on the message as it goes. Returns the provider's id of the first part."""
-    sent: dict[str, str] = dict(message.headers.get("sent_parts") or {})
-    for key, send in parts:
-        if key in sent:
-            continue
-        sent[key] = send()
-        message.headers = {**message.headers, "sent_parts": sent}
-        Message.objects.filter(pk=message.pk).update(headers=message.headers)
-    return next((provider_id for provider_id in sent.values() if provider_id), "")
 
 
 def delivery_retry_due(message_id: int) -> None:

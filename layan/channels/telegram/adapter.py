@@ -13,8 +13,8 @@ from layan.channels.telegram import bot
 from layan.channels.telegram.config import TelegramConfig
 from layan.channels.telegram.forms import TelegramSettingsForm
 from layan.channels.telegram.parse import parse_update
-from layan.conversations.delivery import send_in_parts
 from layan.conversations.selectors import customer_last_message
+from layan.conversations.sending import send_in_parts
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 

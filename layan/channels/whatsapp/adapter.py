@@ -17,8 +17,8 @@ from layan.channels.whatsapp import cloud
 from layan.channels.whatsapp.config import WhatsAppConfig
 from layan.channels.whatsapp.forms import WhatsAppSettingsForm
 from layan.channels.whatsapp.parse import parse_event
-from layan.conversations.delivery import send_in_parts
 from layan.conversations.selectors import customer_last_message
+from layan.conversations.sending import send_in_parts
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 
