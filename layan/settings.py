@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "layan.channels.phone",
     "layan.channels.telegram",
     "layan.channels.whatsapp",
+    "layan.channels.wechat",
     "layan.api",
     # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
     "layan.wiring",

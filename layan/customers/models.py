@@ -110,6 +110,7 @@ class Identity(models.Model):
         INSTAGRAM = "instagram", _("Instagram")
         MESSENGER = "messenger", _("Messenger")
         TELEGRAM = "telegram", _("Telegram")
+        WECHAT = "wechat", _("WeChat")
         VISITOR = "visitor", _("Chat visitor")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

@@ -63,6 +63,10 @@ DELIVERY_REASONS: dict[str, Any] = {
         "The customer last wrote more than 24 hours ago: the channel accepts only an approved "
         "template now. Send a template, or wait for the customer to write again."
     ),
+    "wechat_window": gettext_lazy(
+        "The follower last wrote more than 48 hours ago: WeChat accepts no reply now. Wait for "
+        "them to write again, or reach them on another channel."
+    ),
     "blocked": gettext_lazy(
         "The customer blocked this account or cannot receive messages here. Reach them on "
         "another channel."
