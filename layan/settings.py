@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "layan.channels.telegram",
     "layan.channels.whatsapp",
     "layan.channels.wechat",
+    "layan.channels.instagram",
     "layan.api",
     # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
     "layan.wiring",

@@ -67,6 +67,10 @@ DELIVERY_REASONS: dict[str, Any] = {
         "The follower last wrote more than 48 hours ago: WeChat accepts no reply now. Wait for "
         "them to write again, or reach them on another channel."
     ),
+    "meta_window": gettext_lazy(
+        "The customer last wrote more than 7 days ago: Instagram and Messenger accept no reply "
+        "now. Wait for them to write again, or reach them on another channel."
+    ),
     "blocked": gettext_lazy(
         "The customer blocked this account or cannot receive messages here. Reach them on "
         "another channel."

@@ -197,3 +197,128 @@ def test_admin_and_agent_use_the_messaging_channels_in_their_language(
         )
         run_once()
         assert api.calls_to(f"/v23.0/{NUMBER_ID}/messages")[-1].json["type"] == "template"
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_an_agent_answers_a_wechat_follower_in_their_language(
+    language: str, cast: Cast, new_page: NewPage
+) -> None:
+    from layan.channels.wechat import crypto
+
+    token = "layantoken2026"
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    with FakeProvider() as api:
+        api.answer("GET", "/cgi-bin/token", {"access_token": "ACCESS1", "expires_in": 7200})
+        api.answer("POST", "/cgi-bin/message/custom/send", {"errcode": 0, "errmsg": "ok"})
+        inbox = inbox_create(
+            workspace=cast.workspace,
+            kind="wechat",
+            name="公众号",
+            config={
+                "app_id": "wx1234567890abcdef",
+                "app_secret": "secret",
+                "token": token,
+                "api_base": api.url,
+            },
+        )
+        timestamp, nonce = "1765000000", "42"
+        query = (
+            f"timestamp={timestamp}&nonce={nonce}"
+            f"&signature={crypto.signature(token, timestamp, nonce)}"
+        )
+        xml = (
+            "<xml><FromUserName><![CDATA[oUpF8uMuAJO_M2pxb1Q9zNjWeS6o]]></FromUserName>"
+            "<CreateTime>1765000000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            "<Content><![CDATA[请问可以开发票吗？]]></Content><MsgId>123</MsgId></xml>"
+        ).encode()
+        response = Client().post(
+            f"/hooks/wechat/{inbox.pk}/?{query}", data=xml, content_type="text/xml"
+        )
+        assert response.content == b"success"
+        run_once()
+        conversation = Conversation.objects.get(inbox=inbox)
+
+        agent = new_page(locale=LOCALES[language])
+        log_in(agent, User.objects.get(pk=cast.alice.pk))
+        agent.goto(f"/desk/conversations/{conversation.number}/")
+        expect(agent.locator(".thread")).to_contain_text("请问可以开发票吗？")
+        agent.locator("textarea[name=text]").fill("可以，请把抬头和税号发给我们。")
+        agent.locator("form[data-reply-form] button[type=submit]").first.click()
+        expect(agent.locator(".thread")).to_contain_text("可以，请把抬头和税号发给我们。")
+        run_once()
+        [sent] = api.calls_to("/cgi-bin/message/custom/send")
+        assert sent.json["touser"] == "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+        assert sent.json["text"]["content"].startswith("可以，请把抬头和税号发给我们。")
+        agent.reload()
+        expect(agent.locator(".thread [data-delivery=sent]")).to_have_count(1)
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_an_agent_answers_an_instagram_comment_publicly_and_privately(
+    language: str, cast: Cast, new_page: NewPage
+) -> None:
+    account, comment_id, secret = "17841400000000001", "17900000000000001", "ig-secret"
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    with FakeProvider() as api:
+        api.answer("POST", f"/v23.0/{comment_id}/replies", {"id": "17900000000000099"})
+        api.answer("POST", f"/v23.0/{account}/messages", {"message_id": "m_private"})
+        inbox = inbox_create(
+            workspace=cast.workspace,
+            kind="instagram",
+            name="Instagram",
+            config={
+                "account_id": account,
+                "access_token": "IGAA-token",
+                "app_secret": secret,
+                "verify_token": "x",
+                "graph_base": api.url,
+            },
+        )
+        body = json.dumps(
+            {
+                "object": "instagram",
+                "entry": [
+                    {
+                        "id": account,
+                        "changes": [
+                            {
+                                "field": "comments",
+                                "value": {
+                                    "id": comment_id,
+                                    "text": "Warna lain ada kak?",
+                                    "from": {"id": "1122334455", "username": "rina.shop"},
+                                    "media": {"id": "18000000000000001"},
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        ).encode()
+        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        Client().post(
+            f"/hooks/instagram/{inbox.pk}/",
+            data=body,
+            content_type="application/json",
+            headers={"X-Hub-Signature-256": signature},
+        )
+        run_once()
+        conversation = Conversation.objects.get(inbox=inbox)
+
+        agent = new_page(locale=LOCALES[language])
+        log_in(agent, User.objects.get(pk=cast.alice.pk))
+        agent.goto(f"/desk/conversations/{conversation.number}/")
+        expect(agent.locator("[data-instagram-comment]")).to_contain_text("@rina.shop")
+        agent.locator("form[data-reply-form] textarea[name=text]").fill("Ada hitam dan putih, Kak.")
+        agent.locator("form[data-reply-form] button[type=submit]").first.click()
+        expect(agent.locator(".thread")).to_contain_text("Ada hitam dan putih, Kak.")
+        agent.locator("[data-instagram-comment] summary").click()
+        agent.locator("form[data-private-reply] textarea").fill("Kak, mau ukuran apa?")
+        agent.locator("form[data-private-reply] button[type=submit]").click()
+        expect(agent.locator(".thread")).to_contain_text("Kak, mau ukuran apa?")
+        expect(agent.locator(".thread [data-private-reply]")).to_have_count(1)
+        run_once()
+        [public] = api.calls_to(f"/v23.0/{comment_id}/replies")
+        assert public.json["message"].startswith("Ada hitam dan putih, Kak.")
+        [private] = api.calls_to(f"/v23.0/{account}/messages")
+        assert private.json["recipient"] == {"comment_id": comment_id}

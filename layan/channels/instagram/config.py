@@ -1,0 +1,47 @@
+"""An Instagram inbox's settings: one professional account, through Meta's Graph API."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from layan.inboxes.config import api_address, reject_unknown
+from layan.inboxes.secrets import unseal
+
+DEFAULT_GRAPH = "https://graph.facebook.com"
+API_VERSION = "v23.0"
+NUMERIC_ID = re.compile(r"^\d{5,30}$")
+
+
+@dataclass(frozen=True)
+class InstagramConfig:
+    # The account that sends (the Instagram account's id, or the Facebook Page it is linked to).
+    account_id: str = ""
+    access_token: str = ""
+    app_secret: str = ""
+    verify_token: str = ""
+    graph_base: str = DEFAULT_GRAPH
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> InstagramConfig:
+        reject_unknown(data, cls.__dataclass_fields__)
+        config = cls(
+            account_id=str(data.get("account_id", "")).strip(),
+            access_token=unseal(data.get("access_token", "")).strip(),
+            app_secret=unseal(data.get("app_secret", "")).strip(),
+            verify_token=unseal(data.get("verify_token", "")).strip(),
+            graph_base=api_address(data.get("graph_base"), default=DEFAULT_GRAPH),
+        )
+        if config.account_id and not NUMERIC_ID.match(config.account_id):
+            raise ValidationError(_("Meta's ids are numbers (5 to 30 digits)."))
+        return config
+
+    def url(self, path: str) -> str:
+        return f"{self.graph_base}/{API_VERSION}/{path}"
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
