@@ -55,8 +55,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """`layan serve --workers 1` as its own process (as in production), logging into the var
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """A process's children (`layan serve`'s server processes)."""
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def start_serve(env: dict[str, str], workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
+    """`layan serve --workers N` as its own process (as in production), logging into the var
     folder; returns it and its port once it answers."""
     port = free_port()
     log = open(Path(env["LAYAN_VAR_DIR"]) / f"server-{port}.log", "wb")  # noqa: SIM115
@@ -67,7 +87,7 @@ def start_serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
         ],
         env=env,
         stdout=log,

@@ -33,29 +33,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import bench_workspace, free_port, setup_django
+from common import bench_workspace, children, free_port, rss_mb, setup_django
 
 SECRET = "bench-app-secret"
 NUMBER_ID = "106540352242922"
 REPLIED = 500  # conversations with a reply already sent, for the status reports
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return []
-    return [int(child) for child in found]
 
 
 def envelope(value: dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "layan.settings")
 
+import django
+from asgiref.sync import sync_to_async
 from channels.routing import ProtocolTypeRouter, URLRouter
-from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+
+class RequestHandler(ASGIHandler):
+    """Django's ASGI handler, closing the request's database connections when it ends.
+
+    Under ASGI each request runs in a thread of its own that ends with it, so a connection
+    kept "for reuse" (CONN_MAX_AGE) is never reused: it stays open until the thread's storage
+    is collected, and under load they pile up (PostgreSQL ran out of connection slots at four
+    clients). Closed here, in the request's own thread, a pooled connection goes back to its
+    pool and a SQLite handle is released. Long-lived threads (websocket consumers, the worker's
+    loops) keep theirs as CONN_MAX_AGE says."""
+
+    async def handle(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().handle(scope, receive, send)
+        finally:
+            # Thread-sensitive: runs in this request's thread, where its connections live.
+            await sync_to_async(connections.close_all)()
+
+
+django_application = RequestHandler()
 
 from layan.wiring.websockets import websocket_urlpatterns  # noqa: E402
 

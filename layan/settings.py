@@ -134,10 +134,29 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     _database["CONN_HEALTH_CHECKS"] = True
-# Connections are kept between requests and socket frames (opening one costs a SQLite install
-# 3-4 ms: the file, WAL, Django's functions). Tests close every connection so the test
-# database can be dropped afterwards.
-_database["CONN_MAX_AGE"] = 0 if TESTING else config.env_int("LAYAN_DATABASE_CONN_MAX_AGE", 60)
+# Each process keeps its own PostgreSQL connections in a pool (psycopg's, through Django): a
+# request borrows one and gives it back when it ends, so the connections a process holds are
+# bounded whatever the number of requests or threads; a request that waits longer than the
+# timeout for one is answered "busy, try again" (503). SQLite needs no pool: its connections
+# are handles on a file. 0 turns the pool off (then CONN_MAX_AGE keeps connections instead).
+DATABASE_POOL_SIZE = config.env_int("LAYAN_DATABASE_POOL_SIZE", 8)
+DATABASE_POOL_TIMEOUT = config.env_int("LAYAN_DATABASE_POOL_TIMEOUT", 10)
+_pooled = _database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE > 0
+if _pooled:
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_SIZE),
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+        # A connection unused this long is closed (down to min_size).
+        "max_idle": 300,
+    }
+# Connections are kept between socket frames and the worker's passes (opening one costs a
+# SQLite install 3-4 ms: the file, WAL, Django's functions); each HTTP request closes its own
+# when it ends (layan.asgi). Pooled connections are given back instead (the pool keeps them),
+# and tests close every connection so the test database can be dropped afterwards.
+_database["CONN_MAX_AGE"] = (
+    0 if TESTING or _pooled else config.env_int("LAYAN_DATABASE_CONN_MAX_AGE", 60)
+)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,3 +25,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# "Busy, try again" (503) when the database is unreachable or busy; Django's 500 otherwise.
+handler500 = "layan.core.errors.server_error"
