@@ -141,7 +141,13 @@ else:
 # are handles on a file. 0 turns the pool off (then CONN_MAX_AGE keeps connections instead).
 DATABASE_POOL_SIZE = config.env_int("LAYAN_DATABASE_POOL_SIZE", 8)
 DATABASE_POOL_TIMEOUT = config.env_int("LAYAN_DATABASE_POOL_TIMEOUT", 10)
-_pooled = _database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE > 0
+# Not in the test process, whose test databases are dropped while a pool would hold them open
+# (the servers that tests start as processes have their pools).
+_pooled = (
+    _database["ENGINE"] == "django.db.backends.postgresql"
+    and DATABASE_POOL_SIZE > 0
+    and not TESTING
+)
 if _pooled:
     _database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(2, DATABASE_POOL_SIZE),

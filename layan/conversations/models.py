@@ -196,6 +196,8 @@ class Message(models.Model):
     delivery_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=djtz.now)
+    # Whether the desk's search has the words of this message (conversations.textsearch).
+    text_indexed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -210,6 +212,10 @@ class Message(models.Model):
             models.Index(fields=["conversation", "created_at"], name="message_thread"),
             # Threading and bounces look a Message-ID up across the workspace's inboxes.
             models.Index(fields=["external_id"], name="message_external"),
+            # The messages the text index has not read yet: a short list, read in id order.
+            models.Index(
+                fields=["id"], condition=Q(text_indexed=False), name="message_text_pending"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +226,22 @@ class Message(models.Model):
 
 def private_storage() -> Storage:
     return storages["private"]
+
+
+class ConversationText(models.Model):
+    """The words of a conversation's messages, analysed as the help center's search analyses
+    text (Chinese segmented, English and Indonesian stemmed, plus each word as written), space
+    separated: what the desk's search matches when an agent looks for a word a customer wrote.
+    Kept by the worker (conversations.textsearch); a full-text index over `terms` (SQLite
+    FTS5, PostgreSQL GIN; migration 0010) finds the conversations holding every word."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    terms = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"words of {self.conversation_id}"
 
 
 class Attachment(models.Model):

@@ -124,10 +124,18 @@ class InboxFilters:
             if self.q.lstrip("#").isdigit():
                 condition &= Q(number=int(self.q.lstrip("#")))
             else:
+                # The subject, the customer's address, or the words of the messages.
                 addresses = Identity.objects.filter(address__icontains=self.q.lower())
-                condition &= Q(subject__icontains=self.q) | Q(
+                found = Q(subject__icontains=self.q) | Q(
                     customer_id__in=addresses.values("customer_id")
                 )
+                # Imported here: the analysis (the Chinese segmenter, stemmers) loads with it.
+                from layan.conversations.textsearch import conversations_with_words
+
+                written = conversations_with_words(self.q)
+                if written is not None:
+                    found |= Q(pk__in=written)
+                condition &= found
         return condition
 
 

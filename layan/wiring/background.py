@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from layan.channels.email.idle import Supervisor
 from layan.conversations.inbound import inbound_drain, inbound_drain_loop
+from layan.conversations.textsearch import text_index_loop, text_index_pass
 from layan.core.timers import fire_all_due
 from layan.core.worker import BackgroundThreads, run_tasks_now
 
@@ -20,6 +21,8 @@ LOOPS: dict[str, Callable[[threading.Event], None]] = {
     "layan-imap-idle": imap_idle,
     # Webhook events (messaging channels), processed in batches as they arrive.
     "layan-inbound": inbound_drain_loop,
+    # The words of new messages, for the desk's search.
+    "layan-text": text_index_loop,
 }
 
 
@@ -29,9 +32,12 @@ def background_threads() -> BackgroundThreads:
 
 def run_once() -> int:
     """What is due now, once (`layan worker --once`, tests): due timers, the queued webhook
-    events, then the tasks all of that queued. Returns how many timers fired."""
+    events, then the tasks all of that queued, then the words of the messages all of that
+    added. Returns how many timers fired."""
     fired = fire_all_due()
     while inbound_drain():
         pass
     run_tasks_now()
+    while text_index_pass():
+        pass
     return fired
