@@ -197,3 +197,51 @@ def test_a_list_fetched_again_with_nothing_new_is_left_in_place(
     page.wait_for_function("window.fetched.length > 0")
     assert not any(page.evaluate("window.fetched"))
     assert page.evaluate("document.contains(window.row)")
+
+
+SEARCH_WORDS = {
+    # The agent's language: the placeholder they read, and a word they look for.
+    "en": ("Words, address or #number", "vouchers"),
+    "id": ("Kata, alamat, atau #nomor", "kupon"),
+    "zh-hans": ("关键词、地址或 #编号", "优惠券"),
+}
+
+
+@pytest.mark.parametrize("language", list(SEARCH_WORDS))
+def test_an_agent_finds_a_conversation_by_a_word_the_customer_wrote(
+    language: str, cast: Cast, new_page: NewPage
+) -> None:
+    from layan.wiring.background import run_once
+
+    inbox = inbox_services.inbox_create(
+        workspace=cast.workspace, kind="email", name="Support", address=INBOX_ADDRESS
+    )
+    letters = {
+        "en": ("Checkout", "My voucher code is refused at checkout."),
+        "id": ("Pembayaran", "Kupon saya tidak bisa dipakai waktu bayar."),
+        "zh-hans": ("结账问题", "结账时优惠券用不了，提示无效。"),
+    }
+    for number, (subject, text) in enumerate(letters.values()):
+        inbound.inbound_ingest(
+            inbox=inbox,
+            payload=customer_email(subject=subject, text=text, sender=f"c{number}@example.com"),
+            source="test",
+        )
+    run_once()  # the worker reads the new messages' words
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    placeholder, word = SEARCH_WORDS[language]
+    locale = {"en": "en-US", "id": "id-ID", "zh-hans": "zh-CN"}[language]
+    page = new_page(locale=locale)
+    page.goto("/desk/login/")
+    page.locator("input[name=username]").fill(cast.alice.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("body")).to_have_attribute("data-socket", "open")
+    page.goto("/desk/conversations/?view=all")
+    search = page.get_by_placeholder(placeholder)
+    search.fill(word)
+    search.press("Enter")
+    expect(page.locator("tr[data-conversation]")).to_have_count(1)
+    expect(page.locator("tr[data-conversation]")).to_contain_text(letters[language][0])
+    # The box keeps what was typed, unchanged.
+    expect(page.get_by_placeholder(placeholder)).to_have_value(word)
