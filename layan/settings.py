@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "layan.channels.whatsapp",
     "layan.channels.wechat",
     "layan.channels.instagram",
+    "layan.channels.messenger",
     "layan.api",
     # The top floor: URL map, event-handler and timer tables, demo loader, `layan` commands.
     "layan.wiring",

@@ -44,6 +44,32 @@ class ChannelSettingsForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+def secret_field(label: Any, help_text: Any) -> forms.CharField:
+    """A secret's field (a token, a password): never shown back (see ChannelSettingsForm)."""
+    return forms.CharField(
+        label=label, help_text=help_text, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class MetaAppSettingsForm(ChannelSettingsForm):
+    """What every Meta product's inbox asks after its own ids and token: the app's secret (to
+    check webhook signatures), the verify token of Meta's address check, and the Graph API
+    server (Meta's own unless a test or a proxy says otherwise)."""
+
+    app_secret = secret_field(
+        _("App secret"), _("App settings → Basic. Layan checks every webhook's signature with it.")
+    )
+    verify_token = secret_field(
+        _("Verify token"), _("Any phrase; type the same into Meta's webhook settings.")
+    )
+    graph_base = forms.URLField(
+        label=_("Graph API server"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Empty: Meta's own (graph.facebook.com)."),
+    )
+
+
 class InboxForm(forms.Form):
     kind = forms.ChoiceField(label=_("Channel"), choices=registry.kind_choices)
     name = forms.CharField(label=_("Name"), max_length=120)

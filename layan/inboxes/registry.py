@@ -113,6 +113,9 @@ class Adapter:
     signs_replies = True
     # A new conversation needs a person now: routed to an available agent or queued.
     live = False
+    # A public comment here may be answered privately, by one direct message to its author
+    # (Meta's private replies): the desk offers "Reply privately" (conversations.views).
+    private_replies = False
     # Its settings on the inbox page (an inboxes.forms.ChannelSettingsForm subclass), and a
     # template shown under a saved inbox's settings ("" for none).
     settings_form: Any = None

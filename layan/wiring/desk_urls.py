@@ -37,6 +37,11 @@ urlpatterns = [
     ),
     path("conversations/<int:number>/update/", conversations.update, name="conversation_update"),
     path(
+        "conversations/<int:number>/private-reply/",
+        conversations.private_reply,
+        name="private_reply",
+    ),
+    path(
         "conversations/<int:number>/macros/<int:macro_id>/",
         conversations.macro_text,
         name="macro_text",

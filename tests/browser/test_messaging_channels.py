@@ -253,51 +253,63 @@ def test_an_agent_answers_a_wechat_follower_in_their_language(
         expect(agent.locator(".thread [data-delivery=sent]")).to_have_count(1)
 
 
+def comment_call(product: str, account: str, comment_id: str) -> dict[str, object]:
+    """A webhook call carrying one customer's comment on the shop's post, as Meta sends it."""
+    if product == "instagram":
+        value: dict[str, object] = {
+            "id": comment_id,
+            "text": "Warna lain ada kak?",
+            "from": {"id": "1122334455", "username": "rina.shop"},
+            "media": {"id": "18000000000000001"},
+        }
+        return {"object": "instagram", "entry": [{"id": account, "changes": [
+            {"field": "comments", "value": value}]}]}  # fmt: skip
+    value = {
+        "item": "comment",
+        "verb": "add",
+        "comment_id": comment_id,
+        "post_id": f"{account}_900000000000001",
+        "from": {"id": "1122334455", "name": "Rina Wijaya"},
+        "message": "Warna lain ada kak?",
+    }
+    return {"object": "page", "entry": [{"id": account, "changes": [
+        {"field": "feed", "value": value}]}]}  # fmt: skip
+
+
+# Each of Meta's products: its inbox settings, where a public reply goes, the author shown.
+COMMENT_PRODUCTS = {
+    "instagram": ("account_id", "17900000000000001", "replies", "@rina.shop"),
+    "messenger": ("page_id", "900000000000001_3000000000000001", "comments", "Rina Wijaya"),
+}
+
+
+@pytest.mark.parametrize("product", list(COMMENT_PRODUCTS))
 @pytest.mark.parametrize("language", list(LOCALES))
-def test_an_agent_answers_an_instagram_comment_publicly_and_privately(
-    language: str, cast: Cast, new_page: NewPage
+def test_an_agent_answers_a_comment_publicly_and_privately(
+    language: str, product: str, cast: Cast, new_page: NewPage
 ) -> None:
-    account, comment_id, secret = "17841400000000001", "17900000000000001", "ig-secret"
+    account, secret = "17841400000000001", "meta-secret"
+    id_field, comment_id, public_path, author = COMMENT_PRODUCTS[product]
     User.objects.filter(pk=cast.alice.pk).update(language=language)
     with FakeProvider() as api:
-        api.answer("POST", f"/v23.0/{comment_id}/replies", {"id": "17900000000000099"})
+        api.answer("POST", f"/v23.0/{comment_id}/{public_path}", {"id": "17900000000000099"})
         api.answer("POST", f"/v23.0/{account}/messages", {"message_id": "m_private"})
         inbox = inbox_create(
             workspace=cast.workspace,
-            kind="instagram",
-            name="Instagram",
+            kind=product,
+            name=product.title(),
             config={
-                "account_id": account,
-                "access_token": "IGAA-token",
+                id_field: account,
+                "access_token": "meta-token",
                 "app_secret": secret,
                 "verify_token": "x",
                 "graph_base": api.url,
             },
         )
-        body = json.dumps(
-            {
-                "object": "instagram",
-                "entry": [
-                    {
-                        "id": account,
-                        "changes": [
-                            {
-                                "field": "comments",
-                                "value": {
-                                    "id": comment_id,
-                                    "text": "Warna lain ada kak?",
-                                    "from": {"id": "1122334455", "username": "rina.shop"},
-                                    "media": {"id": "18000000000000001"},
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        ).encode()
+        body = json.dumps(comment_call(product, account, comment_id)).encode()
         signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         Client().post(
-            f"/hooks/instagram/{inbox.pk}/",
+            f"/hooks/{product}/{inbox.pk}/",
             data=body,
             content_type="application/json",
             headers={"X-Hub-Signature-256": signature},
@@ -308,17 +320,17 @@ def test_an_agent_answers_an_instagram_comment_publicly_and_privately(
         agent = new_page(locale=LOCALES[language])
         log_in(agent, User.objects.get(pk=cast.alice.pk))
         agent.goto(f"/desk/conversations/{conversation.number}/")
-        expect(agent.locator("[data-instagram-comment]")).to_contain_text("@rina.shop")
+        expect(agent.locator("[data-public-comment-composer]")).to_contain_text(author)
         agent.locator("form[data-reply-form] textarea[name=text]").fill("Ada hitam dan putih, Kak.")
         agent.locator("form[data-reply-form] button[type=submit]").first.click()
         expect(agent.locator(".thread")).to_contain_text("Ada hitam dan putih, Kak.")
-        agent.locator("[data-instagram-comment] summary").click()
+        agent.locator("[data-public-comment-composer] summary").click()
         agent.locator("form[data-private-reply] textarea").fill("Kak, mau ukuran apa?")
         agent.locator("form[data-private-reply] button[type=submit]").click()
         expect(agent.locator(".thread")).to_contain_text("Kak, mau ukuran apa?")
         expect(agent.locator(".thread [data-private-reply]")).to_have_count(1)
         run_once()
-        [public] = api.calls_to(f"/v23.0/{comment_id}/replies")
+        [public] = api.calls_to(f"/v23.0/{comment_id}/{public_path}")
         assert public.json["message"].startswith("Ada hitam dan putih, Kak.")
         [private] = api.calls_to(f"/v23.0/{account}/messages")
         assert private.json["recipient"] == {"comment_id": comment_id}

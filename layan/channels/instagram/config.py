@@ -13,7 +13,6 @@ from layan.inboxes.config import api_address, reject_unknown
 from layan.inboxes.secrets import unseal
 
 DEFAULT_GRAPH = "https://graph.facebook.com"
-API_VERSION = "v23.0"
 NUMERIC_ID = re.compile(r"^\d{5,30}$")
 
 
@@ -39,9 +38,3 @@ class InstagramConfig:
         if config.account_id and not NUMERIC_ID.match(config.account_id):
             raise ValidationError(_("Meta's ids are numbers (5 to 30 digits)."))
         return config
-
-    def url(self, path: str) -> str:
-        return f"{self.graph_base}/{API_VERSION}/{path}"
-
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access_token}"}

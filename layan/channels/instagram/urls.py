@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from layan.channels.instagram import views
+from layan.channels.instagram.config import InstagramConfig
+from layan.channels.instagram.parse import split
+from layan.conversations.webhooks import meta_webhook
 
 urlpatterns = [
-    path("hooks/instagram/<int:inbox_id>/", views.webhook, name="instagram_webhook"),
     path(
-        "desk/instagram/conversations/<int:number>/private-reply/",
-        views.private_reply,
-        name="instagram_private_reply",
+        "hooks/instagram/<int:inbox_id>/",
+        meta_webhook(kind="instagram", config=InstagramConfig.from_dict, split=split),
+        name="instagram_webhook",
     ),
 ]

@@ -1,15 +1,15 @@
-"""WhatsApp's webhook: Meta's verification handshake (GET) and signed event calls (POST)."""
+"""WhatsApp's webhook (shared with Meta's other products) and an approved template sent by an
+agent when the 24-hour window is closed."""
 
 from __future__ import annotations
 
 import logging
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from layan.accounts.access import agent_required, current_agent
 from layan.channels.whatsapp.adapter import approved_templates
@@ -17,34 +17,14 @@ from layan.channels.whatsapp.config import WhatsAppConfig
 from layan.channels.whatsapp.parse import split
 from layan.conversations import services
 from layan.conversations.access import access_conversation
-from layan.conversations.inbound import inbound_accept
+from layan.conversations.webhooks import meta_webhook
 from layan.inboxes.registry import DeliveryError
-from layan.inboxes.selectors import webhook_inbox
-from layan.inboxes.webhooks import meta_call_refused, meta_verification
 
 logger = logging.getLogger(__name__)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
-    inbox = webhook_inbox(inbox_id=inbox_id, kind="whatsapp")
-    if inbox is None:
-        raise Http404
-    config = WhatsAppConfig.from_dict(inbox.config)
-    if request.method == "GET":
-        return meta_verification(request, verify_token=config.verify_token, inbox_id=inbox.pk)
-    if meta_call_refused(request, app_secret=config.app_secret, inbox_id=inbox.pk):
-        return HttpResponseForbidden("bad signature")
-    body = request.body
-    try:
-        events = split(body)
-    except ValueError:
-        # Signed by Meta but not understood: kept whole, shown to admins as failed.
-        events = [body]
-    if events:
-        inbound_accept(inbox=inbox, payloads=events, source="whatsapp")
-    return HttpResponse(status=200)
+# Meta's address check (GET) and signed event calls (POST), stored for the worker.
+webhook = meta_webhook(kind="whatsapp", config=WhatsAppConfig.from_dict, split=split)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -184,6 +184,27 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
             error = " ".join(problem.messages)
     if error:
         messages.error(request, error)
+    return redirect("desk:conversation", number=item.number)
+
+
+@require_POST
+@agent_required
+def private_reply(request: HttpRequest, number: int) -> HttpResponse:
+    """Answer a public comment with a direct message to its author, where the channel allows
+    it (Meta's private reply: one, within 7 days of the comment)."""
+    agent = current_agent(request)
+    item = access_conversation(actor=agent, number=number)
+    if not adapter_for(item.inbox.kind).private_replies:
+        raise Http404
+    try:
+        services.reply_send(
+            conversation=item,
+            agent=agent,
+            text=request.POST.get("text", ""),
+            headers={"private": True},
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
     return redirect("desk:conversation", number=item.number)
 
 

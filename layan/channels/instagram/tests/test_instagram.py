@@ -166,7 +166,7 @@ def test_a_comment_is_a_public_conversation_answered_publicly_or_privately(
     conversation = Conversation.objects.get()
     client = client_for(cast.alice)
     page = client.get(f"/desk/conversations/{conversation.number}/").content.decode()
-    assert 'data-instagram-comment="17900000000000001"' in page
+    assert 'data-public-comment-composer="17900000000000001"' in page
     assert "@rina.shop" in page
 
     public = reply_send(conversation=conversation, agent=cast.alice, text="Rp 150.000, Kak.")
@@ -177,7 +177,7 @@ def test_a_comment_is_a_public_conversation_answered_publicly_or_privately(
     assert under_comment.json["message"].startswith("Rp 150.000, Kak.")
 
     client.post(
-        f"/desk/instagram/conversations/{conversation.number}/private-reply/",
+        f"/desk/conversations/{conversation.number}/private-reply/",
         {"text": "Kak, ukuran apa yang dicari?"},
     )
     run_once()
