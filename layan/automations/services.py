@@ -98,6 +98,8 @@ def acknowledgement_send(*, conversation_id: int) -> str:
     )
     if conversation is None or not conversation.workspace.acknowledge_requests:
         return "off"
+    if conversation.inbox.redirect_only:
+        return "redirected instead"
     first = (
         conversation.messages.filter(direction=Message.Direction.INBOUND)
         .select_related("raw")

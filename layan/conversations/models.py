@@ -280,6 +280,8 @@ class ConversationEvent(models.Model):
         BOT = "bot", _("Answer bot")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         TRANSCRIPT = "transcript", _("Transcript emailed")
+        # A message in a redirect-only inbox: kept, not queued (automations.redirect).
+        REDIRECTED = "redirected", _("Redirected")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

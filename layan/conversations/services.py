@@ -352,6 +352,66 @@ def reply_send(
     return message
 
 
+def automatic_reply_send(
+    *, conversation: Conversation, text: str, headers: dict[str, Any] | None = None
+) -> Message:
+    """A message Layan sends by itself (a redirect), delivered on the conversation's channel
+    like a reply but signed by nobody: the conversation keeps its status and its owner, and no
+    agent reply is counted."""
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("inbox")
+            .get(pk=conversation.pk)
+        )
+        adapter = registry.adapter_for(conversation.inbox.kind)
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox=conversation.inbox,
+            direction=Message.Direction.OUTBOUND,
+            author_kind=Message.Author.SYSTEM,
+            text=text.strip(),
+            headers={"automated": True, **(headers or {})},
+            external_id=adapter.new_external_id(conversation=conversation),
+            sender=conversation.inbox.address,
+            delivery=Message.Delivery.QUEUED if adapter.can_send else Message.Delivery.NONE,
+            created_at=now,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            message_count=F("message_count") + 1, last_activity_at=now
+        )
+        deliver = "now" if adapter.instant else "queue"
+        _publish(
+            "message.created",
+            conversation,
+            message=message.pk,
+            **({"deliver": deliver} if adapter.can_send else {}),
+        )
+    return message
+
+
+def conversation_redirect(*, conversation_id: int) -> bool:
+    """A customer wrote to a redirect-only inbox: the conversation is kept but closed without a
+    person (in no queue, no view of work to do), and its timeline says why. Runs inside the
+    receiving transaction. False: it was closed already."""
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation_id)
+    if conversation.status == Conversation.Status.CLOSED:
+        return False
+    timeline_add(
+        conversation=conversation, actor=None, kind=ConversationEvent.Kind.REDIRECTED, data={}
+    )
+    _set_status(
+        conversation=conversation,
+        status=Conversation.Status.CLOSED,
+        actor=None,
+        now=timezone.now(),
+    )
+    conversation.save()
+    _publish("conversation.updated", conversation)
+    return True
+
+
 def note_add(*, conversation: Conversation, agent: User, text: str) -> Message:
     """An internal note: visible to agents only, never delivered (see conversations.delivery)."""
     text = text.strip()

@@ -78,6 +78,14 @@ class InboxForm(forms.Form):
         queryset=Team.objects.none(), label=_("Default team"), required=False
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    redirect_only = forms.BooleanField(
+        label=_("Redirect only"),
+        required=False,
+        help_text=_(
+            "For a channel nobody answers: each message is kept, not queued, and the customer "
+            "gets one automatic reply a day saying where and when you do answer."
+        ),
+    )
 
     def __init__(
         self,
@@ -96,6 +104,7 @@ class InboxForm(forms.Form):
                     "address": inbox.address,
                     "team": inbox.team_id,
                     "is_active": inbox.is_active,
+                    "redirect_only": inbox.redirect_only,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -104,7 +113,10 @@ class InboxForm(forms.Form):
         self.fields["kind"].initial = kind
         self.fields["kind"].disabled = inbox is not None
         self.fields["kind"].widget = forms.HiddenInput()
-        settings_form = registry.adapter_for(kind).settings_form
+        adapter = registry.adapter_for(kind)
+        if not adapter.redirects:
+            del self.fields["redirect_only"]
+        settings_form = adapter.settings_form
         address_help = settings_form.address_help if settings_form else ""
         if address_help:
             self.fields["address"].help_text = address_help

@@ -42,6 +42,9 @@ class Inbox(models.Model):
         verbose_name=_("default team"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A channel the shop does not staff: each message is kept, not queued, and the customer is
+    # told once a day where and when the shop does answer (automations.redirect).
+    redirect_only = models.BooleanField(_("redirect only"), default=False)
     # Timer: when this inbox's mailbox is next polled (email inboxes with IMAP settings).
     poll_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_poll_at = models.DateTimeField(null=True, blank=True)

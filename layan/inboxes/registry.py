@@ -113,6 +113,9 @@ class Adapter:
     signs_replies = True
     # A new conversation needs a person now: routed to an available agent or queued.
     live = False
+    # May be set to "redirect only" (automations.redirect): not a live chat (it needs a person
+    # or the bot), not a channel that sends nothing, not the shop's own form (switch it off).
+    redirects = True
     # A public comment here may be answered privately, by one direct message to its author
     # (Meta's private replies): the desk offers "Reply privately" (conversations.views).
     private_replies = False

@@ -47,6 +47,26 @@ def webhook_inbox_forget(inbox: Inbox) -> None:
     """Its settings changed: the next webhook reads them (in every process sharing the cache;
     others within WEBHOOK_INBOX_SECONDS)."""
     cache.delete(_webhook_key(inbox.kind, inbox.pk))
+    cache.delete(_redirecting_key(inbox.workspace_id))
+
+
+def _redirecting_key(workspace_id: int) -> str:
+    return f"layan:redirecting-inboxes:{workspace_id}"
+
+
+def redirecting_inbox_ids(*, workspace_id: int) -> frozenset[int]:
+    """The workspace's redirect-only inboxes (read for every message received: cached like a
+    webhook's inbox, forgotten when an inbox is saved)."""
+    key = _redirecting_key(workspace_id)
+    found = cache.get(key)
+    if found is None:
+        found = frozenset(
+            Inbox.objects.filter(workspace_id=workspace_id, redirect_only=True).values_list(
+                "pk", flat=True
+            )
+        )
+        cache.set(key, found, WEBHOOK_INBOX_SECONDS)
+    return found  # type: ignore[no-any-return]
 
 
 def webhook_inbox(*, inbox_id: int, kind: str) -> Inbox | None:

@@ -58,6 +58,7 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
                     address=data.get("address", ""),
                     config=form.config(),
                     team=data["team"],
+                    redirect_only=data.get("redirect_only", False),
                 )
             else:
                 services.inbox_update(
@@ -67,6 +68,7 @@ def inbox_edit(request: HttpRequest, inbox_id: int | None = None) -> HttpRespons
                     config=form.config(),
                     team=data["team"],
                     is_active=data["is_active"],
+                    redirect_only=data.get("redirect_only", False),
                 )
             messages.success(request, _("Inbox saved."))
             return redirect("desk:inboxes")

@@ -7,7 +7,9 @@ as the event is published, inside it:
 - a customer merged (or the merge undone): their conversations move with them, all or nothing;
 - a workspace created: it has its support-hours schedule from the start;
 - an article indexed: the answer bot's passages are built in the same run as its search
-  postings (the index task retries both; the demo's articles are answerable once it loads).
+  postings (the index task retries both; the demo's articles are answerable once it loads);
+- a customer's message in a redirect-only inbox: its conversation is closed as it is stored,
+  never seen in a queue.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from layan.answerbot import index as answerbot_index
+from layan.automations import redirect
 from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
@@ -44,6 +47,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
     "customer.merged": [InTransaction(conversations.on_customer_merged)],
     "customer.unmerged": [InTransaction(conversations.on_customer_unmerged)],
     "message.created": [
+        InTransaction(redirect.on_message_created),
         push.to_workspace_agents,
         delivery.on_message_created,
         media.on_message_created,

@@ -41,6 +41,7 @@ class ChatAdapter(Adapter):
     signs_replies = False
     # A new chat is routed to an available agent at once (or waits in the chat queue).
     live = True
+    redirects = False
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         data = json_object(payload, what="a chat message")

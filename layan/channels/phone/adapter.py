@@ -16,6 +16,7 @@ class PhoneAdapter(Adapter):
     kind = "phone"
     label = gettext_lazy("Phone and walk-in")
     can_send = False
+    redirects = False
     # An agent may open a conversation here (a call or walk-in logged, an email started).
     agent_opens = True
 

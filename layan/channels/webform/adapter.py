@@ -32,6 +32,8 @@ class WebformAdapter(Adapter):
     can_send = True
     # Only the customer starts a conversation here.
     agent_opens = False
+    # The shop's own form promises a reply: a form nobody answers is switched off instead.
+    redirects = False
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         data = json_object(payload, what="a form")
