@@ -45,6 +45,8 @@ class Product:
     webhook_object: str  # "instagram", "page"
     prefix: str  # of the ids of events that are not messages: "ig", "fb"
     id_header: str  # the header holding the customer's id: "igsid", "psid"
+    # What the User Profile API is asked for a customer's name.
+    profile_fields: str = "name"
 
 
 def split(payload: bytes, product: Product) -> list[bytes]:
@@ -232,16 +234,23 @@ class Graph:
         return f"{self.base}/{API_VERSION}/{path}"
 
     def call(
-        self, path: str, body: dict[str, Any], *, files: list[providers.Upload] | None = None
+        self,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        files: list[providers.Upload] | None = None,
+        method: str = "POST",
+        params: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         if not self.token or not self.account:
             raise DeliveryError(
                 "the inbox has no access token or account id", permanent=True, reason="credentials"
             )
         reply = providers.call(
-            "POST",
+            method,
             self.url(path),
             body=body,
+            params=params,
             headers={"Authorization": f"Bearer {self.token}"},
             files=files,
         )
@@ -255,6 +264,13 @@ class Graph:
             raise DeliveryError(detail.strip()[:500], reason="rate_limited")
         reason = SUBCODE_REASONS.get(subcode) or CODE_REASONS.get(code, "rejected")
         raise DeliveryError(detail.strip()[:500], permanent=True, reason=reason)
+
+
+def profile_name(data: dict[str, Any]) -> str:
+    """A customer's name from the User Profile API's answer (Messenger: first and last name;
+    Instagram: the name, else the username)."""
+    full = " ".join(str(data.get(key) or "").strip() for key in ("first_name", "last_name"))
+    return (full.strip() or str(data.get("name") or data.get("username") or "")).strip()[:160]
 
 
 def window_tag(last_message_at: dt.datetime, now: dt.datetime) -> str:

@@ -23,6 +23,7 @@ from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
 from layan.channels.telegram import services as telegram
 from layan.conversations import delivery, media
+from layan.conversations import meta as meta_channels
 from layan.conversations import services as conversations
 from layan.core.events import Event, InTransaction
 from layan.realtime import push
@@ -36,6 +37,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
         InTransaction(routing.on_conversation_created),
         push.to_workspace_agents,
         automations.on_conversation_created,
+        meta_channels.on_conversation_created,
     ],
     "conversation.read": [push.to_conversation_desks],
     "conversation.solved": [chat_mail.on_conversation_solved],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from layan.channels.instagram import graph
 from layan.channels.instagram.config import InstagramConfig
 from layan.channels.instagram.forms import InstagramSettingsForm
-from layan.channels.instagram.parse import parse_event
+from layan.channels.instagram.parse import PRODUCT, parse_event
 from layan.conversations.meta import MetaMessagingAdapter
 from layan.conversations.selectors import customer_last_message
 from layan.inboxes import meta
@@ -23,6 +23,8 @@ class InstagramAdapter(MetaMessagingAdapter):
     label = gettext_lazy("Instagram")
     settings_form = InstagramSettingsForm
     settings_template = "instagram/_inbox_webhook.html"
+    product = PRODUCT
+    graph_of = staticmethod(graph.graph)
     config_class = InstagramConfig
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:

@@ -18,8 +18,9 @@ from layan.inboxes.payloads import json_object
 from layan.inboxes.types import InboundMessage
 
 PRODUCT = meta.Product(
-    kind="instagram", name="Instagram", webhook_object="instagram", prefix="ig", id_header="igsid"
-)
+    kind="instagram", name="Instagram", webhook_object="instagram", prefix="ig", id_header="igsid",
+    profile_fields="name,username",
+)  # fmt: skip
 
 
 def split(payload: bytes) -> list[bytes]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from layan.channels.messenger import graph
 from layan.channels.messenger.config import MessengerConfig
 from layan.channels.messenger.forms import MessengerSettingsForm
-from layan.channels.messenger.parse import parse_event
+from layan.channels.messenger.parse import PRODUCT, parse_event
 from layan.conversations.meta import MetaMessagingAdapter
 from layan.conversations.selectors import customer_last_message
 from layan.conversations.sending import send_in_parts
@@ -25,6 +25,8 @@ class MessengerAdapter(MetaMessagingAdapter):
     label = gettext_lazy("Facebook Messenger")
     settings_form = MessengerSettingsForm
     settings_template = "messenger/_inbox_webhook.html"
+    product = PRODUCT
+    graph_of = staticmethod(graph.graph)
     config_class = MessengerConfig
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:

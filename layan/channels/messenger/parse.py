@@ -17,8 +17,9 @@ from layan.inboxes.payloads import json_object
 from layan.inboxes.types import InboundMessage
 
 PRODUCT = meta.Product(
-    kind="messenger", name="Messenger", webhook_object="page", prefix="fb", id_header="psid"
-)
+    kind="messenger", name="Messenger", webhook_object="page", prefix="fb", id_header="psid",
+    profile_fields="first_name,last_name",
+)  # fmt: skip
 
 
 def split(payload: bytes) -> list[bytes]:

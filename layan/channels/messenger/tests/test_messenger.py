@@ -300,3 +300,30 @@ def test_an_admin_connects_a_page_in_their_language_and_no_secret_is_shown(
         {"name": "Facebook Toko", "is_active": "on", "page_id": PAGE},
     )
     assert Inbox.objects.get(pk=inbox.pk).config == before
+
+
+def test_a_customer_who_writes_privately_is_named_from_their_profile(
+    inbox: Inbox, api: FakeProvider
+) -> None:
+    api.answer(
+        "GET",
+        f"/v23.0/{CUSTOMER}",
+        {"first_name": "Siti", "last_name": "Rahma", "id": CUSTOMER},
+    )
+    post(inbox, call(messaging=[dm("m_1", "Halo kak")]))
+    run_once()
+    conversation = Conversation.objects.get()
+    assert conversation.customer.name == "Siti Rahma"
+    [asked] = api.calls_to(f"/v23.0/{CUSTOMER}")
+    assert asked.query["fields"] == ["first_name,last_name"]
+    assert asked.headers["Authorization"] == "Bearer EAAG-page-token"
+    # A name an agent gave is never replaced; a refusal leaves the customer as they are.
+    from layan.conversations.meta import customer_name_fetch
+
+    assert customer_name_fetch(conversation_id=conversation.pk) == "named already"
+    conversation.customer.name = ""
+    conversation.customer.save()
+    api.answer("GET", f"/v23.0/{CUSTOMER}", Answer({"error": {"code": 100}}, 400))
+    assert customer_name_fetch(conversation_id=conversation.pk) == "refused"
+    conversation.customer.refresh_from_db()
+    assert conversation.customer.name == ""
