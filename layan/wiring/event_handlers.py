@@ -21,6 +21,7 @@ from layan.automations import redirect
 from layan.automations import services as automations
 from layan.channels.livechat import mail as chat_mail
 from layan.channels.livechat import services as chat
+from layan.channels.phone import services as phone
 from layan.channels.telegram import services as telegram
 from layan.conversations import delivery, media
 from layan.conversations import meta as meta_channels
@@ -39,6 +40,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
         automations.on_conversation_created,
         meta_channels.on_conversation_created,
     ],
+    "call.ringing": [push.to_workspace_agents],
     "conversation.read": [push.to_conversation_desks],
     "conversation.solved": [chat_mail.on_conversation_solved],
     "conversation.updated": [
@@ -54,6 +56,7 @@ HANDLERS: dict[str, Sequence[Callable[[Event], None]]] = {
         delivery.on_message_created,
         media.on_message_created,
         telegram.on_message_created,
+        phone.on_message_created,
     ],
     "message.updated": [push.to_workspace_agents],
     "workspace.created": [InTransaction(sla.on_workspace_created)],

@@ -1,13 +1,19 @@
-"""Phone calls and walk-ins: agents log them; nothing is received or sent by machine."""
+"""Phone calls and walk-ins. Agents log them by hand; a number on a Twilio-compatible voice
+service also brings its calls in by itself (ringing, ended, recorded: `views`), and the desk
+shows who is calling as the phone rings."""
 
 from __future__ import annotations
 
+import base64
+from dataclasses import asdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from layan.channels.phone.config import PhoneConfig
+from layan.channels.phone.forms import PhoneSettingsForm
+from layan.channels.phone.parse import parse_event
+from layan.inboxes import providers
 from layan.inboxes.registry import Adapter, DeliveryError
 from layan.inboxes.types import InboundMessage
 
@@ -19,17 +25,33 @@ class PhoneAdapter(Adapter):
     redirects = False
     # An agent may open a conversation here (a call or walk-in logged, an email started).
     agent_opens = True
+    settings_form = PhoneSettingsForm
+    settings_template = "phone/_inbox_webhook.html"
+    secret_fields = ("auth_token",)
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
-        raise ValueError("Phone inboxes receive nothing by machine: agents log calls.")
+        return parse_event(payload)
 
     def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        if config:
-            raise ValidationError(_("A phone inbox has no settings."))
-        return {}
+        return {key: value for key, value in asdict(PhoneConfig.from_dict(config)).items() if value}
 
     def new_external_id(self, *, conversation: Any) -> str:
         return ""
+
+    def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
+        """A call's recording, fetched with the account's credentials."""
+        config = PhoneConfig.from_dict(inbox.config)
+        credentials = base64.b64encode(f"{config.account_sid}:{config.auth_token}".encode())
+        try:
+            return providers.fetch(
+                str(item.get("url", "")),
+                max_bytes=limit,
+                headers={"Authorization": f"Basic {credentials.decode()}"},
+            )
+        except DeliveryError as error:
+            if error.permanent:
+                raise ValueError(str(error)) from None
+            raise
 
     def send(self, *, message: Any) -> None:
         raise DeliveryError("Phone replies are logged, not sent.", permanent=True)

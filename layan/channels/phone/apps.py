@@ -10,4 +10,5 @@ class PhoneConfig(ChannelAppConfig):
     default = True
     label = "phone"
     verbose_name = _("Phone and walk-in")
+    urls = "layan.channels.phone.urls"
     adapter = "layan.channels.phone.adapter.PhoneAdapter"

@@ -32,6 +32,13 @@ def handoff_reason_label(code: str | None) -> str:
 
 
 @register.filter
+def call_duration(seconds: int | None) -> str:
+    """A call's length as minutes and seconds ("3:07")."""
+    minutes, rest = divmod(int(seconds or 0), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@register.filter
 def priority_label(value: int | None) -> str:
     if value is None:
         return "—"

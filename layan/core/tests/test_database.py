@@ -140,10 +140,11 @@ def test_each_served_request_gives_its_database_connection_back(
             assert response.status == 200
             response.read()
     # Each request closes its connection just after its response is sent: allow a moment.
-    # SQLite may keep one closed handle's file open while another connection of the process
-    # holds a lock on the file (POSIX locks are per process), so allow one; kept for reuse,
-    # the 30 requests' connections stayed open (14 to 30 of them).
-    allowed = before + (1 if connection.vendor == "sqlite" else 0)
+    # Kept for reuse, the 30 requests' connections stayed open (14 to 30 of them). Allowed: a
+    # few that other threads of this test process (a worker loop of an earlier test) open
+    # meanwhile, and SQLite keeping a closed handle's file open while another connection of
+    # the process holds a lock on the file (POSIX locks are per process).
+    allowed = before + 3
     deadline = time.monotonic() + 3
     while held() > allowed and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -88,6 +88,21 @@
     if (event.type === "conversation.presence" && page) showCollision(event.data);
     if (event.type === "conversation.created" && event.data.channel === "chat") notifyNewChat(event.data);
     if (event.type === "conversation.visitor_typing" && page) showVisitorTyping();
+    if (event.type === "call.ringing") notifyCall(event.data);
+  }
+
+  // A call ringing: who it is, linking to their card (their history on every channel).
+  function notifyCall(data) {
+    var box = document.querySelector("[data-toasts]");
+    if (!box) return;
+    var link = document.createElement("a");
+    link.href = document.body.dataset.customerPath.replace("0", data.customer);
+    link.className = "toast";
+    link.dataset.incomingCall = data.number;
+    link.textContent = document.body.dataset.labelIncomingCall.replace("{name}", data.name);
+    box.appendChild(link);
+    setTimeout(function () { link.remove(); }, 30000);
+    chime();
   }
 
   // A new live chat: a toast that links to it, a short chime, and the tab title flashes.

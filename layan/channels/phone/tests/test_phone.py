@@ -1,0 +1,138 @@
+"""Calls from a Twilio-compatible voice service: signed webhooks in (ringing, ended,
+recorded), the caller's conversation and card, the recording kept, the desk told as it rings."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from layan.channels.phone import twilio
+from layan.conversations.models import Conversation, Message
+from layan.customers.models import Identity
+from layan.inboxes.models import InboundRaw, Inbox
+from layan.inboxes.services import inbox_create
+from layan.testing.fixtures import client_for
+from layan.testing.personas import Cast
+from layan.testing.provider import Answer, FakeProvider
+from layan.wiring.background import run_once
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SID = "AC" + "0123456789abcdef" * 2
+TOKEN = "twilio-auth-token"
+CALLER = "+6281234567890"
+
+
+@pytest.fixture
+def inbox(cast: Cast) -> Inbox:
+    return inbox_create(
+        workspace=cast.workspace, kind="phone", name="Toko phone", address="+62215000123",
+        config={"account_sid": SID, "auth_token": TOKEN, "ring_numbers": ["+6281100002222"]},
+    )  # fmt: skip
+
+
+def hook(inbox: Inbox, kind: str, fields: dict[str, str], *, token: str = TOKEN) -> Any:
+    path = f"/hooks/phone/{inbox.pk}/{kind}/"
+    signed = twilio.signature(token, settings.BASE_URL + path, fields.items())
+    return Client().post(
+        path,
+        data=urllib.parse.urlencode(fields),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signed},
+    )
+
+
+def ringing(sid: str = "CA1") -> dict[str, str]:
+    return {
+        "CallSid": sid, "AccountSid": SID, "From": CALLER, "To": "+62215000123",
+        "CallStatus": "ringing", "Direction": "inbound", "CallerName": "SITI RAHMA",
+    }  # fmt: skip
+
+
+def test_a_call_rings_the_shops_lines_and_the_desk_is_told_who_calls(
+    inbox: Inbox, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layan.realtime import push
+
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(push, "group_send", lambda group, message: sent.append(message))
+    # The caller wrote on WhatsApp before: the same number is the same customer.
+    whatsapp = inbox_create(workspace=cast.workspace, kind="whatsapp", name="WA", config={})
+    from layan.customers.services import customer_resolve
+
+    known = customer_resolve(workspace=cast.workspace, kind="whatsapp", address="6281234567890")
+    response = hook(inbox, "voice", ringing())
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xml")
+    twiml = response.content.decode()
+    assert "<Number>+6281100002222</Number>" in twiml
+    assert f'action="{settings.BASE_URL}/hooks/phone/{inbox.pk}/status/"' in twiml
+    assert 'record="record-from-answer"' in twiml
+    hook(inbox, "voice", ringing())  # the service retried
+    run_once()
+    conversation = Conversation.objects.get(inbox=inbox)
+    assert conversation.customer_id == known.pk
+    assert Identity.objects.filter(customer=known, kind="phone", address=CALLER).exists()
+    [call] = Message.objects.filter(conversation=conversation)
+    assert call.headers["call"]["state"] == "ringing"
+    [pop] = [m for m in sent if m["event"] == "call.ringing"]
+    assert pop["data"]["customer"] == known.pk
+    assert pop["data"]["number"] == conversation.number
+    assert whatsapp.pk != inbox.pk
+
+
+def test_the_end_and_the_recording_join_the_call_once(
+    inbox: Inbox, cast: Cast, api: FakeProvider
+) -> None:
+    recording = f"{api.url}/2010-04-01/Accounts/{SID}/Recordings/RE1"
+    api.answer(
+        "GET",
+        f"/2010-04-01/Accounts/{SID}/Recordings/RE1.mp3",
+        Answer(content=b"ID3-recording", content_type="audio/mpeg"),
+    )
+    hook(inbox, "voice", ringing())
+    ended = {**ringing(), "DialCallStatus": "completed", "DialCallDuration": "187"}
+    assert hook(inbox, "status", ended).status_code == 200
+    hook(inbox, "status", ended)
+    hook(
+        inbox,
+        "recording",
+        {"CallSid": "CA1", "From": CALLER, "RecordingSid": "RE1", "RecordingUrl": recording,
+         "RecordingDuration": "180", "RecordingStatus": "completed"},
+    )  # fmt: skip
+    run_once()
+    conversation = Conversation.objects.get(inbox=inbox)
+    states = [m.headers["call"]["state"] for m in conversation.messages.order_by("id")]
+    assert states == ["ringing", "completed", "recorded"]
+    recorded = conversation.messages.get(external_id="call-recording:RE1")
+    assert recorded.attachments.get().file.read() == b"ID3-recording"
+    [download] = api.calls_to(f"/2010-04-01/Accounts/{SID}/Recordings/RE1.mp3")
+    assert download.headers["Authorization"].startswith("Basic ")
+    page = client_for(cast.alice).get(f"/desk/conversations/{conversation.number}/")
+    html = page.content.decode()
+    assert "Call ended after 3:07" in html
+    assert "Recording of the call (3:00)" in html
+
+
+def test_a_missed_call_and_a_bad_signature(inbox: Inbox, cast: Cast) -> None:
+    assert hook(inbox, "voice", ringing(), token="wrong").status_code == 403
+    assert not InboundRaw.objects.exists()
+    hook(inbox, "voice", ringing("CA2"))
+    hook(inbox, "status", {**ringing("CA2"), "DialCallStatus": "no-answer"})
+    hook(inbox, "status", {**ringing("CA2"), "CallStatus": "in-progress"})
+    run_once()
+    conversation = Conversation.objects.get(inbox=inbox)
+    assert conversation.messages.filter(external_id="call-end:CA2").exists()
+    assert InboundRaw.objects.filter(status="ignored").count() == 1
+    page = client_for(cast.alice).get(f"/desk/conversations/{conversation.number}/")
+    assert "Missed call: nobody answered" in page.content.decode()
+
+
+def test_a_phone_inbox_without_a_service_is_logged_by_hand(cast: Cast) -> None:
+    manual = inbox_create(workspace=cast.workspace, kind="phone", name="Front desk")
+    assert manual.config == {}
+    assert Client().post(f"/hooks/phone/{manual.pk}/voice/", {"CallSid": "x"}).status_code == 404
