@@ -391,6 +391,44 @@ def automatic_reply_send(
     return message
 
 
+def call_logged(
+    *, inbox: Inbox, customer: Customer, agent: User, headers: dict[str, Any]
+) -> Message:
+    """An agent calls a customer from Layan: the call goes on the customer's open conversation
+    on this line (a new one, the agent's, when there is none) as the agent's message, logged
+    rather than delivered (the voice service places the call)."""
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update(of=("self",))
+            .filter(inbox=inbox, customer=customer, status__in=Conversation.OPEN_STATUSES)
+            .order_by("-last_activity_at", "-id")
+            .first()
+        )
+        if conversation is None:
+            conversation = conversation_create(
+                inbox=inbox, customer=customer, subject="", actor=agent,
+                data={"opened_by": agent.name},
+            )  # fmt: skip
+            _assign(conversation=conversation, assignee=agent, actor=agent)
+        message = Message.objects.create(
+            conversation=conversation,
+            inbox=inbox,
+            direction=Message.Direction.OUTBOUND,
+            author_kind=Message.Author.AGENT,
+            author_agent=agent,
+            headers=headers,
+            sender=inbox.address,
+            delivery=Message.Delivery.NONE,
+            created_at=now,
+        )
+        conversation.message_count += 1
+        conversation.last_activity_at = now
+        conversation.save()
+        _publish("message.created", conversation, message=message.pk)
+    return message
+
+
 def conversation_redirect(*, conversation_id: int) -> bool:
     """A customer wrote to a redirect-only inbox: the conversation is kept but closed without a
     person (in no queue, no view of work to do), and its timeline says why. Runs inside the

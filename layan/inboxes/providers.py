@@ -78,16 +78,21 @@ def call(
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     files: list[Upload] | None = None,
+    form: dict[str, str] | None = None,
     timeout: float = TIMEOUT,
 ) -> Reply:
     """One API call: `body` as JSON, or, with `files`, `body`'s values and the files as
-    multipart/form-data. Raises DeliveryError (to be retried) when the provider cannot be
-    reached, answers 5xx or 429; returns its answer otherwise, error or not."""
+    multipart/form-data, or `form` as application/x-www-form-urlencoded (Twilio's API). Raises
+    DeliveryError (to be retried) when the provider cannot be reached, answers 5xx or 429;
+    returns its answer otherwise, error or not."""
     if params:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}"
     content_type = "application/json; charset=utf-8"
     data: bytes | None
-    if files:
+    if form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        content_type = "application/x-www-form-urlencoded"
+    elif files:
         data, content_type = multipart({k: str(v) for k, v in (body or {}).items()}, files)
     else:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None

@@ -128,6 +128,9 @@ class Adapter:
     # A template shown above the reply form on a conversation of this channel ("" for none),
     # with what `composer_context` returns (a messaging window's state, templates to send).
     composer_template = ""
+    # A template on a customer's card ("" for none), with what `customer_context` returns
+    # (a phone line's "Call" button); nothing is shown when that is empty.
+    customer_template = ""
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         raise NotImplementedError
@@ -140,6 +143,9 @@ class Adapter:
 
     def send(self, *, message: Any) -> str | None:
         raise NotImplementedError
+
+    def customer_context(self, *, customer: Any) -> dict[str, Any]:
+        return {}
 
     def composer_context(self, *, conversation: Any) -> dict[str, Any]:
         return {}

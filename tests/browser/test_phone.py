@@ -63,3 +63,39 @@ def test_the_desk_shows_who_is_calling_and_opens_their_card(
     toast.click()
     expect(agent).to_have_url(f"{agent.url.split('/desk/')[0]}/desk/customers/{customer.pk}/")
     expect(agent.locator("main")).to_contain_text("+6281234567890")
+
+
+CALL_WORDS = {"en": ("Call", "Calling +6281234567890"),
+              "id": ("Telepon", "Menelepon +6281234567890"),
+              "zh-hans": ("拨打", "正在拨打 +6281234567890")}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_an_agent_calls_a_customer_from_their_card(
+    language: str, cast: Cast, new_page: Callable[..., Page]
+) -> None:
+    from layan.testing.provider import Answer, FakeProvider
+
+    button, logged = CALL_WORDS[language]
+    with FakeProvider() as api:
+        sid = "AC" + "ab" * 16
+        api.answer("POST", f"/2010-04-01/Accounts/{sid}/Calls.json", Answer({"sid": "CA5"}, 201))
+        inbox_create(
+            workspace=cast.workspace, kind="phone", name="Toko phone", address="+62215000123",
+            config={"account_sid": sid, "auth_token": TOKEN, "ring_numbers": ["+6281100002222"],
+                    "api_base": api.url},
+        )  # fmt: skip
+        customer = customer_resolve(
+            workspace=cast.workspace, kind="phone", address="+6281234567890", name="Siti Rahma"
+        )
+        User.objects.filter(pk=cast.alice.pk).update(language=language)
+        agent = new_page(locale=LOCALES[language])
+        agent.goto("/desk/login/")
+        agent.locator("input[name=username]").fill(cast.alice.email)
+        agent.locator("input[name=password]").fill(PASSWORD)
+        agent.locator("form button[type=submit]").click()
+        expect(agent.locator("body")).to_have_attribute("data-socket", "open")
+        agent.goto(f"/desk/customers/{customer.pk}/")
+        agent.locator("form[data-call-customer]").get_by_role("button", name=button).click()
+        expect(agent.locator(".thread [data-call=dialing]")).to_have_text("📞 " + logged)
+        assert len(api.calls_to(f"/2010-04-01/Accounts/{sid}/Calls.json")) == 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from layan.channels.phone.config import PhoneConfig
+from layan.channels.phone.config import DEFAULT_API, PhoneConfig
 from layan.channels.phone.forms import PhoneSettingsForm
 from layan.channels.phone.parse import parse_event
 from layan.inboxes import providers
@@ -28,12 +28,26 @@ class PhoneAdapter(Adapter):
     settings_form = PhoneSettingsForm
     settings_template = "phone/_inbox_webhook.html"
     secret_fields = ("auth_token",)
+    customer_template = "phone/_call_customer.html"
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:
         return parse_event(payload)
 
     def validate_config(self, config: dict[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in asdict(PhoneConfig.from_dict(config)).items() if value}
+        settings = asdict(PhoneConfig.from_dict(config))
+        if settings["api_base"] == DEFAULT_API:
+            del settings["api_base"]
+        return {key: value for key, value in settings.items() if value}
+
+    def customer_context(self, *, customer: Any) -> dict[str, Any]:
+        """A "Call" button on the card of a customer with a number, when a line can call."""
+        from layan.channels.phone.services import callable_numbers, calling_inboxes
+
+        numbers = callable_numbers(customer)
+        lines = calling_inboxes(workspace_id=customer.workspace_id)
+        return (
+            {"numbers": numbers, "lines": lines, "customer": customer} if numbers and lines else {}
+        )
 
     def new_external_id(self, *, conversation: Any) -> str:
         return ""

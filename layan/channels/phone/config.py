@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from layan.inboxes.config import reject_unknown
+from layan.inboxes.config import api_address, reject_unknown
 from layan.inboxes.secrets import unseal
 
+DEFAULT_API = "https://api.twilio.com"
 ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -23,6 +24,8 @@ class PhoneConfig:
     auth_token: str = ""
     # The lines an incoming call rings at once (E.164): the agents' phones or the shop's desk.
     ring_numbers: list[str] = field(default_factory=list)
+    # The voice service's REST API (calls placed from the desk).
+    api_base: str = DEFAULT_API
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PhoneConfig:
@@ -34,6 +37,7 @@ class PhoneConfig:
             account_sid=str(data.get("account_sid", "")).strip(),
             auth_token=unseal(data.get("auth_token", "")).strip(),
             ring_numbers=[re.sub(r"[^\d+]", "", str(n)) for n in numbers if str(n).strip()],
+            api_base=api_address(data.get("api_base"), default=DEFAULT_API),
         )
         if config.account_sid and not ACCOUNT_SID.match(config.account_sid):
             raise ValidationError(_("An account SID is AC followed by 32 hexadecimal digits."))

@@ -28,6 +28,13 @@ class PhoneSettingsForm(ChannelSettingsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    api_base = forms.URLField(
+        label=_("Voice API server"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Empty: Twilio's own (api.twilio.com)."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["auth_token"].required = False

@@ -13,10 +13,14 @@ from layan.inboxes.types import InboundMessage
 ENDED = {"completed", "busy", "no-answer", "failed", "canceled"}
 
 
-def stored(kind: str, body: bytes) -> bytes:
-    """What is stored for one request: its kind (voice, status, recording) and its fields."""
+def stored(kind: str, body: bytes, *, customer: str = "") -> bytes:
+    """What is stored for one request: its kind (voice, status, recording), its fields, and for
+    a call placed from the desk the customer's number (the caller is then the shop)."""
     fields = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    return json.dumps({"kind": kind, "fields": fields}, sort_keys=True).encode()
+    event: dict[str, Any] = {"kind": kind, "fields": fields}
+    if customer:
+        event["customer"] = customer
+    return json.dumps(event, sort_keys=True).encode()
 
 
 def parse_event(payload: bytes) -> InboundMessage:
@@ -24,7 +28,7 @@ def parse_event(payload: bytes) -> InboundMessage:
     found = event.get("fields")
     fields: dict[str, Any] = found if isinstance(found, dict) else {}
     sid = str(fields.get("CallSid", ""))[:64]
-    caller = str(fields.get("From", "")).strip()
+    caller = str(event.get("customer") or fields.get("From", "")).strip()
     if not sid or not caller:
         raise ValueError("a call event needs its CallSid and the caller (From)")
     kind = event.get("kind")

@@ -36,12 +36,14 @@ def signature_valid(
     )
 
 
-def dial(numbers: list[str], *, action: str, recording_callback: str) -> str:
-    """TwiML ringing `numbers` at once, recording the answered call."""
+def dial(numbers: list[str], *, action: str, recording_callback: str, caller_id: str = "") -> str:
+    """TwiML ringing `numbers` at once, recording the answered call (`caller_id`: the number
+    the called person sees)."""
     lines = "".join(f"<Number>{escape(number)}</Number>" for number in numbers)
+    shown = f" callerId={quoteattr(caller_id)}" if caller_id else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?><Response>'
-        f'<Dial action={quoteattr(action)} record="record-from-answer" '
+        f'<Dial action={quoteattr(action)}{shown} record="record-from-answer" '
         f"recordingStatusCallback={quoteattr(recording_callback)}>{lines}</Dial>"
         "</Response>"
     )

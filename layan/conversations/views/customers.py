@@ -15,6 +15,7 @@ from layan.customers import services
 from layan.customers.access import access_customer
 from layan.customers.forms import CustomerForm
 from layan.customers.models import CustomerMerge, Identity
+from layan.inboxes import registry
 
 
 @agent_required
@@ -50,5 +51,12 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
             "history": customer_history(customer=item, limit=100),
             "merges": CustomerMerge.objects.filter(target=item).select_related("source", "actor"),
             "merged_into": item.merged_into,
+            # What the channels offer on a card (a phone line's "Call").
+            "channel_actions": [
+                (adapter.customer_template, context)
+                for adapter in registry.adapters().values()
+                if adapter.customer_template
+                and (context := adapter.customer_context(customer=item))
+            ],
         },
     )

@@ -136,3 +136,86 @@ def test_a_phone_inbox_without_a_service_is_logged_by_hand(cast: Cast) -> None:
     manual = inbox_create(workspace=cast.workspace, kind="phone", name="Front desk")
     assert manual.config == {}
     assert Client().post(f"/hooks/phone/{manual.pk}/voice/", {"CallSid": "x"}).status_code == 404
+
+
+def test_an_agent_calls_a_customer_from_their_card(cast: Cast, api: FakeProvider) -> None:
+    from layan.customers.services import customer_resolve
+
+    line = inbox_create(
+        workspace=cast.workspace, kind="phone", name="Toko phone", address="+62215000123",
+        config={"account_sid": SID, "auth_token": TOKEN, "ring_numbers": ["+6281100002222"],
+                "api_base": api.url},
+    )  # fmt: skip
+    calls = f"/2010-04-01/Accounts/{SID}/Calls.json"
+    api.answer("POST", calls, Answer({"sid": "CA77", "status": "queued"}, 201))
+    customer = customer_resolve(
+        workspace=cast.workspace, kind="whatsapp", address="6281234567890", name="Siti"
+    )
+    alice = client_for(cast.alice)
+    card = alice.get(f"/desk/customers/{customer.pk}/").content.decode()
+    assert "data-call-customer" in card
+    assert f'value="{line.pk}:+6281100002222"' in card
+    response = alice.post(
+        f"/desk/phone/customers/{customer.pk}/call/",
+        {"number": CALLER, "line": f"{line.pk}:+6281100002222"},
+    )
+    conversation = Conversation.objects.get(inbox=line)
+    assert response["Location"] == f"/desk/conversations/{conversation.number}/"
+    [placed] = api.calls_to(calls)
+    form = urllib.parse.parse_qs(placed.body.decode())
+    assert form["To"] == ["+6281100002222"]
+    assert form["From"] == ["+62215000123"]
+    message = conversation.messages.get()
+    assert form["Url"] == [f"{settings.BASE_URL}/hooks/phone/{line.pk}/connect/{message.pk}/"]
+    assert placed.headers["Authorization"].startswith("Basic ")
+    assert (message.external_id, message.author_agent_id) == ("call:CA77", cast.alice.pk)
+    # Alice answers her phone: the service asks what next, and is told to call the customer.
+    path = f"/hooks/phone/{line.pk}/connect/{message.pk}/"
+    fields = {"CallSid": "CA77", "From": "+62215000123", "To": "+6281100002222"}
+    twiml = Client().post(
+        path, data=urllib.parse.urlencode(fields),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": twilio.signature(TOKEN, settings.BASE_URL + path,
+                                                        fields.items())},
+    ).content.decode()  # fmt: skip
+    assert f"<Number>{CALLER}</Number>" in twiml
+    assert 'callerId="+62215000123"' in twiml
+    action = f"/hooks/phone/{line.pk}/status/?call={message.pk}"
+    assert f'action="{settings.BASE_URL}{action}"' in twiml
+    # The call ends: it joins the customer's conversation, not a new one for the shop's number.
+    ended = {**fields, "DialCallStatus": "completed", "DialCallDuration": "65"}
+    signed = twilio.signature(TOKEN, settings.BASE_URL + action, ended.items())
+    Client().post(
+        action, data=urllib.parse.urlencode(ended),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": signed},
+    )  # fmt: skip
+    run_once()
+    assert Conversation.objects.filter(inbox=line).count() == 1
+    end = conversation.messages.get(external_id="call-end:CA77")
+    assert end.headers["call"]["duration"] == 65
+    assert end.conversation.customer_id == customer.pk
+
+
+def test_a_call_the_service_refuses_is_shown_to_the_agent(cast: Cast, api: FakeProvider) -> None:
+    from layan.customers.services import customer_resolve
+
+    line = inbox_create(
+        workspace=cast.workspace, kind="phone", name="Toko phone", address="+62215000123",
+        config={"account_sid": SID, "auth_token": TOKEN, "ring_numbers": ["+6281100002222"],
+                "api_base": api.url},
+    )  # fmt: skip
+    api.answer(
+        "POST",
+        f"/2010-04-01/Accounts/{SID}/Calls.json",
+        Answer({"code": 21211, "message": "The 'To' number is not a valid phone number."}, 400),
+    )
+    customer = customer_resolve(workspace=cast.workspace, kind="phone", address=CALLER)
+    response = client_for(cast.alice).post(
+        f"/desk/phone/customers/{customer.pk}/call/",
+        {"number": CALLER, "line": f"{line.pk}:+6281100002222"},
+        follow=True,
+    )
+    assert "not a valid phone number" in response.content.decode()
+    [message] = Message.objects.filter(inbox=line)
+    assert message.headers["call"]["state"] == "failed"
