@@ -27,7 +27,7 @@ class PhoneAdapter(Adapter):
     agent_opens = True
     settings_form = PhoneSettingsForm
     settings_template = "phone/_inbox_webhook.html"
-    secret_fields = ("auth_token",)
+    secret_fields = ("auth_token", "cti_secret")
     customer_template = "phone/_call_customer.html"
 
     def parse_inbound(self, payload: bytes) -> InboundMessage:

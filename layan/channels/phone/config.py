@@ -26,6 +26,8 @@ class PhoneConfig:
     ring_numbers: list[str] = field(default_factory=list)
     # The voice service's REST API (calls placed from the desk).
     api_base: str = DEFAULT_API
+    # The shared secret of the generic CTI webhook (any phone system that can POST JSON).
+    cti_secret: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PhoneConfig:
@@ -38,6 +40,7 @@ class PhoneConfig:
             auth_token=unseal(data.get("auth_token", "")).strip(),
             ring_numbers=[re.sub(r"[^\d+]", "", str(n)) for n in numbers if str(n).strip()],
             api_base=api_address(data.get("api_base"), default=DEFAULT_API),
+            cti_secret=unseal(data.get("cti_secret", "")).strip(),
         )
         if config.account_sid and not ACCOUNT_SID.match(config.account_sid):
             raise ValidationError(_("An account SID is AC followed by 32 hexadecimal digits."))

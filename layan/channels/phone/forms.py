@@ -35,9 +35,15 @@ class PhoneSettingsForm(ChannelSettingsForm):
         help_text=_("Empty: Twilio's own (api.twilio.com)."),
     )
 
+    cti_secret = secret_field(
+        _("CTI webhook secret"),
+        _("For another phone system: it signs each JSON call event with this secret."),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["auth_token"].required = False
+        self.fields["cti_secret"].required = False
 
     def initial_from(self, config: dict[str, Any]) -> dict[str, Any]:
         initial = super().initial_from(config)

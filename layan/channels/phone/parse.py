@@ -23,6 +23,28 @@ def stored(kind: str, body: bytes, *, customer: str = "") -> bytes:
     return json.dumps(event, sort_keys=True).encode()
 
 
+# The generic CTI webhook's events (JSON) as the fields of Twilio's requests.
+CTI_EVENTS = {"ringing": "voice", "ended": "status", "recording": "recording"}
+
+
+def cti_stored(body: bytes) -> bytes:
+    """A generic CTI event — `{"event": "ringing"|"ended"|"recording", "call_id", "from", "to",
+    "caller_name", "status", "duration", "recording_id", "recording_url"}` — stored as the
+    request of the same kind would be. ValueError when it is not one."""
+    data = json_object(body, what="a CTI event")
+    kind = CTI_EVENTS.get(str(data.get("event", "")))
+    if kind is None:
+        raise ValueError("a CTI event is ringing, ended or recording")
+    fields = {
+        "CallSid": data.get("call_id"), "From": data.get("from"), "To": data.get("to"),
+        "CallerName": data.get("caller_name"), "CallStatus": data.get("status") or "completed",
+        "CallDuration": data.get("duration"), "RecordingSid": data.get("recording_id"),
+        "RecordingUrl": data.get("recording_url"), "RecordingDuration": data.get("duration"),
+    }  # fmt: skip
+    present = {name: str(value) for name, value in fields.items() if value not in (None, "")}
+    return json.dumps({"kind": kind, "fields": present, "cti": True}, sort_keys=True).encode()
+
+
 def parse_event(payload: bytes) -> InboundMessage:
     event = json_object(payload, what="a call event")
     found = event.get("fields")
@@ -50,7 +72,9 @@ def parse_event(payload: bytes) -> InboundMessage:
             return _ignored(f"call-recording:{sid}:{recording}", caller, "a recording not ready")
         call.update(state="recorded", duration=_seconds(fields.get("RecordingDuration")))
         external_id = f"call-recording:{recording}"
-        media = [{"kind": "audio", "url": url + ".mp3", "file_id": recording,
+        # Twilio serves a recording as MP3 at its address + ".mp3"; a CTI gives the file itself.
+        url = url if event.get("cti") else url + ".mp3"
+        media = [{"kind": "audio", "url": url, "file_id": recording,
                   "name": f"call-{sid[-8:]}.mp3", "type": "audio/mpeg", "size": 0}]  # fmt: skip
         return _message(external_id, caller, fields, {"call": call, "media": media})
     else:

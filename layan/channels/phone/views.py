@@ -4,10 +4,18 @@ against X-Twilio-Signature and stored for the worker before it is answered."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,12 +25,15 @@ from django.views.decorators.http import require_POST
 from layan.accounts.access import agent_required, current_agent
 from layan.channels.phone import services, twilio
 from layan.channels.phone.config import PhoneConfig
-from layan.channels.phone.parse import stored
+from layan.channels.phone.parse import cti_stored, stored
 from layan.conversations.inbound import inbound_accept
 from layan.conversations.models import Message
 from layan.customers.access import access_customer
 from layan.inboxes.models import Inbox
 from layan.inboxes.selectors import webhook_inbox
+from layan.inboxes.webhooks import meta_signature_valid
+
+logger = logging.getLogger(__name__)
 
 
 def _accept(request: HttpRequest, inbox_id: int, kind: str) -> tuple[Inbox, PhoneConfig] | None:
@@ -126,6 +137,28 @@ def call_customer(request: HttpRequest, customer_id: int) -> HttpResponse:
         return redirect("desk:customer", customer_id=customer.pk)
     messages.success(request, _("Your phone rings now: answer it to call the customer."))
     return redirect("desk:conversation", number=placed.conversation.number)
+
+
+@csrf_exempt
+@require_POST
+def cti(request: HttpRequest, inbox_id: int) -> HttpResponse:
+    """The generic CTI webhook: any phone system POSTs JSON call events, signed like Meta's
+    (`X-Layan-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the CTI secret>`)."""
+    inbox = webhook_inbox(inbox_id=inbox_id, kind="phone")
+    config = PhoneConfig.from_dict(inbox.config) if inbox is not None else None
+    if inbox is None or config is None or not config.cti_secret:
+        raise Http404
+    if not meta_signature_valid(
+        config.cti_secret, request.body, request.headers.get("X-Layan-Signature", "")
+    ):
+        logger.warning("CTI webhook for inbox %s refused: bad signature", inbox.pk)
+        return HttpResponseForbidden("bad signature")
+    try:
+        event = cti_stored(request.body)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error))
+    inbound_accept(inbox=inbox, payloads=[event], source="phone")
+    return HttpResponse(status=204)
 
 
 @csrf_exempt

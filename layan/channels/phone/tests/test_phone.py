@@ -219,3 +219,42 @@ def test_a_call_the_service_refuses_is_shown_to_the_agent(cast: Cast, api: FakeP
     assert "not a valid phone number" in response.content.decode()
     [message] = Message.objects.filter(inbox=line)
     assert message.headers["call"]["state"] == "failed"
+
+
+def test_another_phone_system_sends_signed_json_call_events(cast: Cast, api: FakeProvider) -> None:
+    import hashlib
+    import hmac
+    import json
+
+    secret = "pbx-shared-secret"
+    pbx = inbox_create(
+        workspace=cast.workspace, kind="phone", name="Office PBX", address="+62215000999",
+        config={"cti_secret": secret},
+    )  # fmt: skip
+    api.answer("GET", "/rec/77.wav", Answer(content=b"RIFF-call", content_type="audio/wav"))
+
+    def send(event: dict[str, Any], key: str = secret) -> Any:
+        body = json.dumps(event).encode()
+        signed = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+        return Client().post(
+            f"/hooks/phone/{pbx.pk}/cti/", data=body, content_type="application/json",
+            headers={"X-Layan-Signature": signed},
+        )  # fmt: skip
+
+    ring = {"event": "ringing", "call_id": "pbx-77", "from": "+6281234567890", "to": "201"}
+    assert send(ring, key="wrong").status_code == 403
+    assert send({"event": "transfer", "call_id": "x"}).status_code == 400
+    assert send(ring).status_code == 204
+    send(ring)
+    send({"event": "ended", "call_id": "pbx-77", "from": "+6281234567890", "duration": 42})
+    send({"event": "recording", "call_id": "pbx-77", "from": "+6281234567890",
+          "recording_id": "r77", "recording_url": f"{api.url}/rec/77.wav"})  # fmt: skip
+    run_once()
+    conversation = Conversation.objects.get(inbox=pbx)
+    states = [m.headers["call"]["state"] for m in conversation.messages.order_by("id")]
+    assert states == ["ringing", "completed", "recorded"]
+    assert (
+        conversation.messages.get(external_id="call-end:pbx-77").headers["call"]["duration"] == 42
+    )
+    recorded = conversation.messages.get(external_id="call-recording:r77")
+    assert recorded.attachments.get().file.read() == b"RIFF-call"
