@@ -4,7 +4,6 @@ shows who is calling as the phone rings."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import asdict
 from typing import Any
 
@@ -55,12 +54,9 @@ class PhoneAdapter(Adapter):
     def fetch_media(self, *, inbox: Any, item: dict[str, Any], limit: int) -> tuple[bytes, str]:
         """A call's recording, fetched with the account's credentials."""
         config = PhoneConfig.from_dict(inbox.config)
-        credentials = base64.b64encode(f"{config.account_sid}:{config.auth_token}".encode())
         try:
             return providers.fetch(
-                str(item.get("url", "")),
-                max_bytes=limit,
-                headers={"Authorization": f"Basic {credentials.decode()}"},
+                str(item.get("url", "")), max_bytes=limit, headers=config.authorization()
             )
         except DeliveryError as error:
             if error.permanent:

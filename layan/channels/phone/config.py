@@ -3,6 +3,7 @@ logged by hand)."""
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,11 @@ class PhoneConfig:
                     _("Write each number to ring with its country code, e.g. +62 812 3456 7890.")
                 )
         return config
+
+    def authorization(self) -> dict[str, str]:
+        """The account's credentials for the service's API and recordings (HTTP Basic)."""
+        pair = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
 
     @property
     def connected(self) -> bool:

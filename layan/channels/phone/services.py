@@ -4,8 +4,6 @@ that card (click-to-call)."""
 
 from __future__ import annotations
 
-import base64
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -87,7 +85,6 @@ def call_customer(
         headers={"call": {"state": "dialing", "to": number, "line": line, "direction": "out"}},
     )
     base = settings.BASE_URL
-    credentials = base64.b64encode(f"{config.account_sid}:{config.auth_token}".encode()).decode()
     try:
         reply = providers.call(
             "POST",
@@ -97,7 +94,7 @@ def call_customer(
                 "From": inbox.address,
                 "Url": base + reverse("phone_connect", args=[inbox.pk, message.pk]),
             },
-            headers={"Authorization": f"Basic {credentials}"},
+            headers=config.authorization(),
         )
         failure = "" if reply.ok else str(reply.data.get("message") or reply.status)[:300]
     except DeliveryError as error:
