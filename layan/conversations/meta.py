@@ -67,8 +67,12 @@ def on_conversation_created(event: Event) -> None:
     """Event handler: a new conversation on Instagram or Messenger whose customer has no name
     yet (a direct message carries only an id) asks Meta for it, in a task."""
     adapter = registry.adapters().get(str(event.payload.get("channel", "")))
-    if isinstance(adapter, MetaMessagingAdapter):
-        customer_name_task.enqueue(conversation_id=int(event.payload["conversation"]))
+    if not isinstance(adapter, MetaMessagingAdapter):
+        return
+    conversation_id = int(event.payload["conversation"])
+    # A comment carries its author's name: no task for those.
+    if Conversation.objects.filter(pk=conversation_id, customer__name="").exists():
+        customer_name_task.enqueue(conversation_id=conversation_id)
 
 
 def customer_name_fetch(*, conversation_id: int) -> str:
